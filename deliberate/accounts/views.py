@@ -1,0 +1,489 @@
+"""Account pages: thin views that parse the form, call one service and render or redirect (303)."""
+
+from __future__ import annotations
+
+import hmac
+import uuid
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from deliberate import security
+from deliberate.accounts import service
+from deliberate.accounts.oidc import OIDCError
+from deliberate.errors import Conflict, Invalid, NotAllowed, NotFound
+from deliberate.forms import FormInput
+from deliberate.i18n import LOCALES
+from deliberate.i18n import gettext as _
+from deliberate.logging import get_logger
+from deliberate.mail import send_mail
+from deliberate.middleware import after_commit, db_session, request_context
+from deliberate.templating import render
+
+log = get_logger("deliberate.accounts")
+
+
+def redirect(request: Request, name: str, **params: str) -> RedirectResponse:
+    return RedirectResponse(request.url_for(name, **params).path, status_code=303)
+
+
+def _set_session_cookie(request: Request, response: Response, token: str) -> None:
+    settings = request.app.state.settings
+    response.set_cookie(
+        security.SESSION_COOKIE,
+        token,
+        max_age=settings.session_days * 86400,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+        path="/",
+    )
+
+
+def _queue_mail(request: Request, to: str, subject: str, body: str) -> None:
+    settings = request.app.state.settings
+
+    async def job() -> None:
+        await send_mail(settings, to, subject, body)
+
+    after_commit(request, job)
+
+
+def _link(request: Request, name: str, **params: str) -> str:
+    return request.app.state.settings.base_url + request.url_for(name, **params).path
+
+
+# --- sign-up and verification ----------------------------------------------------------------
+
+
+async def sign_up(request: Request) -> Response:
+    if request.method == "GET":
+        return render(request, "accounts/signup.html", {"form": FormInput()})
+    form = FormInput(await request.form())
+    try:
+        outcome = await service.sign_up(db_session(request), form)
+    except Invalid:
+        return render(request, "accounts/signup.html", {"form": form}, status_code=422)
+    if outcome.created and outcome.token:
+        _queue_mail(
+            request,
+            outcome.user.email,
+            _("Confirm your e-mail address for Deliberate"),
+            _(
+                "Hello %(name)s,\n\nPlease confirm your e-mail address by opening this link "
+                "within 48 hours:\n\n%(link)s\n\nIf you did not sign up, ignore this message.",
+                name=outcome.user.display_name,
+                link=_link(request, "accounts:verify", token=outcome.token),
+            ),
+        )
+    else:
+        _queue_mail(
+            request,
+            outcome.user.email,
+            _("Someone tried to sign up with your e-mail address"),
+            _(
+                "Hello,\n\nSomeone tried to create a Deliberate account with this address, "
+                "which already has one. If it was you, sign in or reset your password:\n\n"
+                "%(link)s\n\nIf not, you can ignore this message.",
+                link=_link(request, "accounts:forgot"),
+            ),
+        )
+    return redirect(request, "accounts:signup_sent")
+
+
+async def sign_up_sent(request: Request) -> Response:
+    return render(request, "accounts/signup_sent.html")
+
+
+async def verify(request: Request) -> Response:
+    try:
+        await service.verify_email(db_session(request), request.path_params["token"])
+    except NotFound as error:
+        return render(
+            request, "accounts/link_invalid.html", {"message": error.message}, status_code=404
+        )
+    return render(request, "accounts/verified.html")
+
+
+async def resend_verification(request: Request) -> Response:
+    ctx = request_context(request)
+    token = await service.resend_verification(db_session(request), ctx.viewer)
+    if token and ctx.viewer.user:
+        _queue_mail(
+            request,
+            ctx.viewer.user.email,
+            _("Confirm your e-mail address for Deliberate"),
+            _(
+                "Hello %(name)s,\n\nPlease confirm your e-mail address by opening this link "
+                "within 48 hours:\n\n%(link)s\n\nIf you did not sign up, ignore this message.",
+                name=ctx.viewer.user.display_name,
+                link=_link(request, "accounts:verify", token=token),
+            ),
+        )
+    return RedirectResponse(request.url_for("accounts:profile").path + "?sent=1", 303)
+
+
+# --- sign-in and sign-out --------------------------------------------------------------------
+
+
+async def sign_in(request: Request) -> Response:
+    next_path = security.safe_next(request.query_params.get("next"))
+    if request.method == "GET":
+        return render(request, "accounts/signin.html", {"form": FormInput(), "next": next_path})
+    data = await request.form()
+    form = FormInput(data)
+    next_path = security.safe_next(form.get("next"))
+    db = db_session(request)
+    try:
+        user = await service.authenticate(db, form)
+    except Invalid as error:
+        return render(
+            request,
+            "accounts/signin.html",
+            {"form": form, "next": next_path, "error": error.message},
+            status_code=422,
+        )
+    await service.end_session(db, request_context(request).viewer.session_token)
+    token = await service.start_session(db, user, request.app.state.settings.session_days)
+    log.info("signed_in", user_id=str(user.id), via="password")
+    response = RedirectResponse(next_path, status_code=303)
+    _set_session_cookie(request, response, token)
+    return response
+
+
+async def sign_out(request: Request) -> Response:
+    await service.end_session(db_session(request), request_context(request).viewer.session_token)
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(security.SESSION_COOKIE, path="/")
+    return response
+
+
+# --- password reset --------------------------------------------------------------------------
+
+
+async def forgot_password(request: Request) -> Response:
+    if request.method == "GET":
+        return render(request, "accounts/forgot.html", {"form": FormInput()})
+    form = FormInput(await request.form())
+    try:
+        found = await service.request_password_reset(db_session(request), form)
+    except Invalid:
+        return render(request, "accounts/forgot.html", {"form": form}, status_code=422)
+    if found is not None:
+        user, token = found
+        _queue_mail(
+            request,
+            user.email,
+            _("Reset your Deliberate password"),
+            _(
+                "Hello %(name)s,\n\nTo choose a new password, open this link within an hour:"
+                "\n\n%(link)s\n\nIf you did not ask for this, ignore this message: your password "
+                "has not changed.",
+                name=user.display_name,
+                link=_link(request, "accounts:reset", token=token),
+            ),
+        )
+    # The same page whether or not the address has an account.
+    return render(request, "accounts/forgot_sent.html", {"email": form.get("email")})
+
+
+async def reset_password(request: Request) -> Response:
+    token = request.path_params["token"]
+    db = db_session(request)
+    if request.method == "GET":
+        try:
+            await service.check_reset_token(db, token)
+        except NotFound as error:
+            return render(
+                request, "accounts/link_invalid.html", {"message": error.message}, status_code=404
+            )
+        return render(request, "accounts/reset.html", {"form": FormInput(), "token": token})
+    form = FormInput(await request.form())
+    try:
+        await service.reset_password(db, token, form)
+    except Invalid:
+        return render(
+            request, "accounts/reset.html", {"form": form, "token": token}, status_code=422
+        )
+    except NotFound as error:
+        return render(
+            request, "accounts/link_invalid.html", {"message": error.message}, status_code=404
+        )
+    response = RedirectResponse(request.url_for("accounts:signin").path + "?reset=1", 303)
+    response.delete_cookie(security.SESSION_COOKIE, path="/")
+    return response
+
+
+# --- profile ---------------------------------------------------------------------------------
+
+
+def _profile_context(request: Request, form: FormInput | None = None, **extra):
+    viewer = request_context(request).viewer
+    assert viewer.user is not None
+    user = viewer.user
+    if form is None:
+        form = FormInput(
+            {
+                "display_name": user.display_name,
+                "language": user.language,
+                "stakeholder_group": user.stakeholder_group or "",
+            }
+        )
+    return {
+        "form": form,
+        "password_form": extra.pop("password_form", FormInput()),
+        "groups": service.STAKEHOLDER_GROUP_LABELS,
+        "saved": request.query_params.get("saved") == "1",
+        "sent": request.query_params.get("sent") == "1",
+        **extra,
+    }
+
+
+async def profile(request: Request) -> Response:
+    viewer = request_context(request).viewer
+    if not viewer.is_authenticated:
+        return RedirectResponse(
+            request.url_for("accounts:signin").path + f"?next={request.url.path}", 303
+        )
+    if request.method == "GET":
+        return render(request, "accounts/profile.html", _profile_context(request))
+    form = FormInput(await request.form())
+    try:
+        await service.update_profile(db_session(request), viewer, form)
+    except Invalid:
+        return render(
+            request, "accounts/profile.html", _profile_context(request, form), status_code=422
+        )
+    response = RedirectResponse(request.url_for("accounts:profile").path + "?saved=1", 303)
+    # The profile language wins over an earlier switch, so drop the switch's cookie.
+    response.delete_cookie(security.LANG_COOKIE, path="/")
+    return response
+
+
+async def change_password(request: Request) -> Response:
+    viewer = request_context(request).viewer
+    form = FormInput(await request.form())
+    db = db_session(request)
+    try:
+        user = await service.change_password(db, viewer, form)
+    except Invalid:
+        return render(
+            request,
+            "accounts/profile.html",
+            _profile_context(request, password_form=form),
+            status_code=422,
+        )
+    # Every session ended with the change; this browser gets a new one.
+    token = await service.start_session(db, user, request.app.state.settings.session_days)
+    response = RedirectResponse(request.url_for("accounts:profile").path + "?saved=1", 303)
+    _set_session_cookie(request, response, token)
+    return response
+
+
+async def set_language(request: Request) -> Response:
+    form = await request.form()
+    language = form.get("language")
+    next_path = security.safe_next(form.get("next") if isinstance(form.get("next"), str) else None)
+    if language not in LOCALES:
+        language = "en"
+    await service.set_language(db_session(request), request_context(request).viewer, language)
+    response = RedirectResponse(next_path, status_code=303)
+    response.set_cookie(
+        security.LANG_COOKIE, str(language), max_age=365 * 86400, samesite="lax", path="/"
+    )
+    return response
+
+
+# --- OpenID Connect --------------------------------------------------------------------------
+
+OIDC_STATE_COOKIE = "deliberate_oidc_state"
+
+
+async def oidc_start(request: Request) -> Response:
+    client = request.app.state.oidc
+    if client is None:
+        raise NotFound()
+    pending = await service.begin_oidc(db_session(request), request.query_params.get("next", "/"))
+    try:
+        url = await client.authorization_url(pending)
+    except Exception:
+        log.exception("oidc_discovery_failed")
+        return _oidc_failed(request, status_code=503)
+    response = RedirectResponse(url, status_code=303)
+    settings = request.app.state.settings
+    # Binds the pending request to this browser: a state from elsewhere is refused.
+    response.set_cookie(
+        OIDC_STATE_COOKIE,
+        pending.state,
+        max_age=600,
+        httponly=True,
+        samesite="lax",
+        secure=settings.secure_cookies,
+        path="/auth/oidc/",
+    )
+    return response
+
+
+def _oidc_failed(request: Request, status_code: int = 400) -> Response:
+    response = render(
+        request,
+        "accounts/oidc_failed.html",
+        {"provider": request.app.state.settings.oidc_provider_name},
+        status_code=status_code,
+    )
+    response.delete_cookie(OIDC_STATE_COOKIE, path="/auth/oidc/")
+    return response
+
+
+async def oidc_callback(request: Request) -> Response:
+    client = request.app.state.oidc
+    if client is None:
+        raise NotFound()
+    state = request.query_params.get("state", "")
+    code = request.query_params.get("code", "")
+    cookie_state = request.cookies.get(OIDC_STATE_COOKIE, "")
+    db = db_session(request)
+    if not state or not code or not hmac.compare_digest(state, cookie_state):
+        log.warning("oidc_refused", reason="state mismatch")
+        return _oidc_failed(request)
+    pending = await service.take_oidc_request(db, state)
+    if pending is None:
+        log.warning("oidc_refused", reason="unknown or used state")
+        return _oidc_failed(request)
+    try:
+        claims = await client.exchange(code, pending)
+    except OIDCError as error:
+        log.warning("oidc_refused", reason=str(error))
+        return _oidc_failed(request)
+    try:
+        user = await service.sign_in_oidc(db, request.app.state.settings.oidc_issuer, claims)
+    except (Conflict, Invalid, NotAllowed) as error:
+        response = render(
+            request,
+            "accounts/oidc_failed.html",
+            {"provider": request.app.state.settings.oidc_provider_name, "reason": error.message},
+            status_code=409,
+        )
+        response.delete_cookie(OIDC_STATE_COOKIE, path="/auth/oidc/")
+        # The pending request is gone whatever happens next: keep its deletion.
+        return response
+    await service.end_session(db, request_context(request).viewer.session_token)
+    token = await service.start_session(db, user, request.app.state.settings.session_days)
+    log.info("signed_in", user_id=str(user.id), via="oidc")
+    response = RedirectResponse(pending.next_path, status_code=303)
+    _set_session_cookie(request, response, token)
+    response.delete_cookie(OIDC_STATE_COOKIE, path="/auth/oidc/")
+    return response
+
+
+# --- administration --------------------------------------------------------------------------
+
+
+async def admin_home(request: Request) -> Response:
+    viewer = request_context(request).viewer
+    db = db_session(request)
+    query = request.query_params.get("q", "")
+    people = await service.search_people(db, viewer, query)
+    organisations = await service.list_organisations(db)
+    return render(
+        request,
+        "admin/index.html",
+        {
+            "people": people,
+            "organisations": organisations,
+            "query": query,
+            "org_form": FormInput(),
+            "roles": service.ROLE_LABELS,
+        },
+        block="people" if request.query_params.get("fragment") == "people" else None,
+    )
+
+
+async def admin_create_organisation(request: Request) -> Response:
+    viewer = request_context(request).viewer
+    db = db_session(request)
+    service.require_admin(viewer)
+    form = FormInput(await request.form())
+    try:
+        await service.create_organisation(db, viewer, form)
+    except Invalid:
+        people = await service.search_people(db, viewer, "")
+        organisations = await service.list_organisations(db)
+        return render(
+            request,
+            "admin/index.html",
+            {
+                "people": people,
+                "organisations": organisations,
+                "query": "",
+                "org_form": form,
+                "roles": service.ROLE_LABELS,
+            },
+            status_code=422,
+        )
+    return redirect(request, "admin:index")
+
+
+async def admin_person(request: Request) -> Response:
+    viewer = request_context(request).viewer
+    db = db_session(request)
+    try:
+        user_id = uuid.UUID(request.path_params["user_id"])
+    except ValueError:
+        raise NotFound() from None
+    person = await service.get_person(db, viewer, user_id)
+    organisations = await service.list_organisations(db)
+    return render(
+        request,
+        "admin/person.html",
+        {
+            "person": person,
+            "organisations": organisations,
+            "roles": service.ROLE_LABELS,
+            "form": FormInput(),
+            "error": None,
+        },
+    )
+
+
+async def admin_change_role(request: Request) -> Response:
+    viewer = request_context(request).viewer
+    db = db_session(request)
+    action = request.path_params["action"]
+    if action not in {"grant", "revoke"}:
+        raise NotFound()
+    grant = action == "grant"
+    form = FormInput(await request.form())
+    try:
+        user = await service.change_roles_from_form(db, viewer, form, grant=grant)
+    except (Invalid, Conflict, NotFound) as error:
+        if isinstance(error, NotFound) and not form.get("role"):
+            raise
+        service.require_admin(viewer)
+        try:
+            user_id = uuid.UUID(form.get("user_id"))
+        except ValueError:
+            raise NotFound() from None
+        person = await service.get_person(db, viewer, user_id)
+        organisations = await service.list_organisations(db)
+        errors = error.errors if isinstance(error, Invalid) else {}
+        form.errors.update(errors)
+        return render(
+            request,
+            "admin/person.html",
+            {
+                "person": person,
+                "organisations": organisations,
+                "roles": service.ROLE_LABELS,
+                "form": form,
+                "error": error.message,
+            },
+            status_code=error.status_code,
+        )
+    return redirect(request, "admin:person", user_id=str(user.id))
+
+
+async def admin_audit(request: Request) -> Response:
+    viewer = request_context(request).viewer
+    events = await service.recent_audit_events(db_session(request), viewer)
+    return render(request, "admin/audit.html", {"events": events})

@@ -1,0 +1,151 @@
+"""The application factory, its lifespan, and the one place errors become pages."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from deliberate import db as dbmod
+from deliberate.accounts.oidc import OIDCClient
+from deliberate.errors import DomainError, Invalid, NotAllowed, RateLimited, SignInRequired
+from deliberate.i18n import gettext as _
+from deliberate.logging import configure_logging, get_logger
+from deliberate.middleware import RequestMiddleware
+from deliberate.settings import Settings, load_settings
+from deliberate.templating import is_htmx, make_environment, render
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+log = get_logger("deliberate.app")
+
+
+async def home(request: Request) -> Response:
+    return render(request, "home.html")
+
+
+async def healthz(request: Request) -> Response:
+    engine: AsyncEngine = request.app.state.engine
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text("SELECT 1"))
+    except Exception:
+        log.warning("healthz_database_unavailable")
+        return JSONResponse({"status": "unavailable", "database": "unavailable"}, 503)
+    return JSONResponse({"status": "ok", "database": "ok"})
+
+
+def all_routes() -> list[BaseRoute]:
+    from deliberate.accounts.routes import routes as account_routes
+
+    return [
+        Route("/", home, name="home"),
+        Route("/healthz", healthz, name="healthz"),
+        *account_routes,
+        Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
+    ]
+
+
+ERROR_TITLES = {
+    400: "That request could not be understood",
+    401: "Please sign in",
+    403: "You cannot do that",
+    404: "Page not found",
+    405: "That is not allowed here",
+    409: "That cannot be done now",
+    422: "Please check what you entered",
+    429: "Too many attempts",
+    500: "Something went wrong on our side",
+    503: "The service is busy",
+}
+
+
+def render_error(request: Request, status_code: int, message: Any = None) -> Response:
+    title = _(ERROR_TITLES.get(status_code, "Something went wrong"))
+    template = "errors/_message.html" if is_htmx(request) else "errors/error.html"
+    try:
+        response = render(
+            request,
+            template,
+            {"status_code": status_code, "title": title, "message": message},
+            status_code=status_code,
+        )
+    except Exception:  # the error page itself must never fail
+        log.exception("error_page_failed")
+        response = Response(f"{status_code} {title}", status_code, media_type="text/plain")
+    if is_htmx(request):
+        # htmx swaps only 2xx answers by default; this one replaces the form's message area.
+        response.headers["HX-Retarget"] = "#messages"
+        response.headers["HX-Reswap"] = "innerHTML"
+    return response
+
+
+async def domain_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, DomainError)
+    ctx = getattr(request.state, "ctx", None)
+    if isinstance(exc, SignInRequired | NotAllowed) and ctx and not ctx.viewer.is_authenticated:
+        if request.method == "GET" and not is_htmx(request):
+            signin = request.url_for("accounts:signin").path
+            return RedirectResponse(f"{signin}?next={request.url.path}", status_code=303)
+        return render_error(request, 401, _("Please sign in to continue."))
+    response = render_error(request, exc.status_code, exc.message)
+    if isinstance(exc, RateLimited):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    if isinstance(exc, Invalid):
+        response.status_code = 422
+    return response
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return render_error(request, exc.status_code)
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    log.error("unhandled_error", error_type=type(exc).__name__, exc_info=exc)
+    return render_error(request, 500, _("The problem has been logged. Please try again later."))
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or load_settings()
+    configure_logging(settings.log_level, json=settings.production)
+    database_url = dbmod.resolve_database_url(settings)
+    engine = dbmod.make_engine(database_url)
+    sessionmaker = dbmod.make_sessionmaker(engine)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        log.info("started", env=settings.env)
+        try:
+            yield
+        finally:
+            await engine.dispose()
+
+    app = Starlette(
+        debug=False,
+        routes=all_routes(),
+        middleware=[Middleware(RequestMiddleware, settings=settings, sessionmaker=sessionmaker)],
+        exception_handlers={
+            DomainError: domain_error,
+            HTTPException: http_error,
+            Exception: server_error,
+        },
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.engine = engine
+    app.state.sessionmaker = sessionmaker
+    app.state.database_url = database_url
+    app.state.templates = make_environment(app.url_path_for)
+    app.state.oidc = OIDCClient(settings) if settings.oidc_enabled else None
+    return app

@@ -1,0 +1,126 @@
+"""Database plumbing: the declarative base, the engine, and the embedded PostgreSQL.
+
+With no DATABASE_URL the app runs PostgreSQL itself (the `pgserver` package) in the data folder,
+so a new user installs nothing by hand. Production points DATABASE_URL at any PostgreSQL >= 14.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import uuid
+from pathlib import Path
+from typing import Annotated, Any, ClassVar
+from urllib.parse import urlsplit, urlunsplit
+
+from sqlalchemy import DateTime, MetaData, func
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from deliberate.settings import Settings
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+EMBEDDED_DB_NAME = "deliberate"
+
+Timestamp = Annotated[dt.datetime, mapped_column(DateTime(timezone=True))]
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dt.datetime: DateTime(timezone=True)}
+
+
+class CreatedAt:
+    created_at: Mapped[dt.datetime] = mapped_column(server_default=func.now())
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def new_uuid() -> uuid.UUID:
+    return uuid.uuid4()
+
+
+def async_url(url: str) -> str:
+    """Turn any PostgreSQL URL into one SQLAlchemy's asyncpg dialect accepts."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(scheme="postgresql+asyncpg"))
+
+
+def plain_url(url: str) -> str:
+    """The libpq form of a URL (for asyncpg directly, pg_dump and psql)."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(scheme="postgresql"))
+
+
+def embedded_url(data_dir: Path) -> str:
+    """Start (or join) the embedded PostgreSQL in `data_dir/pg` and return its URL.
+
+    The server keeps running after this process exits, so `deliberate db upgrade` followed by
+    `deliberate serve` share one server; pgserver reuses a running one.
+    """
+    import warnings
+
+    with warnings.catch_warnings():
+        # platformdirs complains about XDG_RUNTIME_DIR on servers; it does not matter here.
+        warnings.simplefilter("ignore")
+        import pgserver  # imported late: production never needs it
+
+    pgdata = (data_dir / "pg").resolve()
+    pgdata.mkdir(parents=True, exist_ok=True)
+    server = pgserver.get_server(str(pgdata), cleanup_mode=None)
+    exists = server.psql(
+        f"SELECT 1 FROM pg_database WHERE datname = '{EMBEDDED_DB_NAME}';"  # noqa: S608 - constant
+    )
+    if "(1 row)" not in exists:
+        server.psql(f"CREATE DATABASE {EMBEDDED_DB_NAME};")
+    parts = urlsplit(server.get_uri())
+    return urlunsplit(parts._replace(path=f"/{EMBEDDED_DB_NAME}"))
+
+
+def resolve_database_url(settings: Settings) -> str:
+    """The URL to use: DATABASE_URL when set, else the embedded server (started on demand).
+
+    The resolved URL is put into the environment so worker processes and Alembic reuse it.
+    """
+    if settings.database_url:
+        return settings.database_url
+    url = embedded_url(settings.data_dir)
+    os.environ["DATABASE_URL"] = url
+    return url
+
+
+def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 5) -> AsyncEngine:
+    return create_async_engine(
+        async_url(url),
+        pool_size=pool_size,
+        max_overflow=max_overflow,
+        pool_timeout=5,
+        pool_pre_ping=True,
+        connect_args={
+            "server_settings": {
+                "application_name": "deliberate",
+                # A runaway query or a forgotten transaction must not hold locks for ever.
+                "statement_timeout": "30000",
+                "idle_in_transaction_session_timeout": "60000",
+            },
+            "timeout": 5,
+        },
+    )
+
+
+def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)

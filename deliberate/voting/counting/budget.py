@@ -1,0 +1,591 @@
+"""Participatory budgeting with costs and a budget: greedy and the Method of Equal Shares.
+
+Support of a project on one ballot (before weighting):
+* approval ballot: 1 if approved;
+* points ballot (cumulative, score): the points given;
+* ranked ballot: positional points, by default k, k-1, ..., 1 for the first k positions
+  where k is ``max_rank`` or the longest ballot (pabulib's convention for ordinal PB, e.g.
+  Krakow's 3/2/1); override with ``points=[...]``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from .model import (
+    Ballot,
+    CountingError,
+    Election,
+    Number,
+    OptionId,
+    Result,
+    Tie,
+    exact,
+    group_totals,
+    natural_key,
+    simplify,
+)
+from .scoring import borda_points
+
+BUDGET_TIE_RULE = "lower cost first, then option id order"
+
+
+def _check_budget(election: Election, budget: Number | None) -> tuple[Number, dict[str, Number]]:
+    election.check()
+    b = budget if budget is not None else election.budget
+    if b is None:
+        raise CountingError("a budget is required")
+    missing = [o for o in election.options if o not in election.costs]
+    if missing:
+        raise CountingError(f"options without a cost: {sorted(missing, key=natural_key)}")
+    if any(election.costs[o] < 0 for o in election.options):
+        raise CountingError("costs must not be negative")
+    return exact(b), {o: exact(election.costs[o]) for o in election.options}
+
+
+def _positional(
+    election: Election, points: list[Number] | None, max_rank: int | None
+) -> list[Number]:
+    if points is not None:
+        return [exact(p) for p in points]
+    k = max_rank or max((sum(len(t) for t in b.ranking or ()) for b in election.ballots), default=0)
+    return list(range(k, 0, -1))
+
+
+def ballot_utilities(
+    election: Election, points: list[Number] | None = None, max_rank: int | None = None
+) -> list[dict[OptionId, Number]]:
+    """Unweighted support of each ballot for each project (see the module docstring)."""
+    pos = None
+    out: list[dict[OptionId, Number]] = []
+    for b in election.ballots:
+        if b.kind == "ranking":
+            if pos is None:
+                pos = _positional(election, points, max_rank)
+            out.append({o: v for o, v in borda_points(b, 0, pos).items() if v})
+        elif b.kind == "points":
+            pts = b.points or {}
+            if any(v < 0 for v in pts.values()):
+                raise CountingError(f"ballot {b.voter}: negative points cannot fund projects")
+            out.append({o: v for o, v in pts.items() if v})
+        else:
+            out.append(dict.fromkeys(b.approvals or (), 1))
+    return out
+
+
+def validate_budget_ballot(ballot: Ballot, params: Mapping[str, Any]) -> list[str]:
+    """Approval limits and, for knapsack ballots, the approved cost within ``max_cost``."""
+    out: list[str] = []
+    n = len(ballot.mentioned())
+    if params.get("max_approvals") is not None and n > params["max_approvals"]:
+        out.append(f"{ballot.voter}: {n} projects chosen, at most {params['max_approvals']}")
+    if params.get("min_approvals") is not None and n < params["min_approvals"]:
+        out.append(f"{ballot.voter}: {n} projects chosen, at least {params['min_approvals']}")
+    costs = params.get("costs")
+    cap = params.get("max_cost")
+    if cap is not None and costs is not None:
+        total = sum(exact(costs[o]) for o in ballot.mentioned())
+        if total > cap:
+            out.append(f"{ballot.voter}: chosen projects cost {total}, more than {cap}")
+    return out
+
+
+def _support(election: Election, utils: list[dict[OptionId, Number]]) -> dict[OptionId, Number]:
+    total: dict[OptionId, Number] = dict.fromkeys(election.options, 0)
+    for b, u in zip(election.ballots, utils, strict=True):
+        for o, v in u.items():
+            total[o] += b.weight * v
+    return {o: simplify(v) for o, v in total.items()}
+
+
+def _greedy_fill(
+    candidates: list[OptionId],
+    support: Mapping[OptionId, Number],
+    costs: Mapping[OptionId, Number],
+    budget: Number,
+    already: list[OptionId],
+    stage: str,
+) -> tuple[list[OptionId], list[Tie]]:
+    """Fund in order of support (ties: lower cost, then id), skipping what no longer fits."""
+    order = sorted(candidates, key=lambda o: (-support[o], costs[o], natural_key(o)))
+    chosen = list(already)
+    spent = sum((costs[o] for o in chosen), Fraction(0))
+    added: list[OptionId] = []
+    for o in order:
+        if o in chosen or support[o] <= 0:
+            continue
+        if spent + costs[o] <= budget:
+            chosen.append(o)
+            added.append(o)
+            spent += costs[o]
+    ties: list[Tie] = []
+    groups: dict[Number, list[OptionId]] = {}
+    for o in order:
+        if support[o] > 0 and o not in already:
+            groups.setdefault(support[o], []).append(o)
+    for value, group in groups.items():
+        if len(group) > 1 and any(o in added for o in group):
+            ties.append(Tie(stage, group, group, BUDGET_TIE_RULE, value=value))
+    return added, ties
+
+
+def greedy(
+    election: Election,
+    *,
+    budget: Number | None = None,
+    points: list[int] | None = None,
+    max_rank: int | None = None,
+) -> Result:
+    """Greedy: fund projects in order of (weighted) support, skipping those that no longer fit.
+
+    Projects nobody supports are never funded. Equal support: lower cost first, then
+    option id order.
+    """
+    b, costs = _check_budget(election, budget)
+    utils = ballot_utilities(election, points, max_rank)
+    support = _support(election, utils)
+    selected, ties = _greedy_fill(election.options, support, costs, b, [], "greedy order")
+    ranking = sorted(election.options, key=lambda o: (-support[o], costs[o], natural_key(o)))
+    return Result(
+        method="greedy",
+        params={"budget": b, "points": points, "_costs": costs},
+        selected=selected,
+        ranking=ranking,
+        scores=support,
+        ties=ties,
+        winners=list(selected),
+        group_breakdown=_group_support(election, utils),
+    )
+
+
+def _group_support(
+    election: Election, utils: list[dict[OptionId, Number]]
+) -> dict[str, dict[OptionId, Number]]:
+    by_voter = {id(b): u for b, u in zip(election.ballots, utils, strict=True)}
+    return group_totals(
+        election.ballots, lambda b: {o: b.weight * v for o, v in by_voter[id(b)].items()}
+    )
+
+
+# --- Method of Equal Shares -----------------------------------------------------------------
+
+
+@dataclass
+class _Profile:
+    """Voters merged into types (identical ballots): types keep equal budgets throughout."""
+
+    weight: list[Any]  # per type, in the arithmetic in use
+    members: list[list[tuple[str, Number]]]  # per type: (voter id, exact weight)
+    supporters: dict[OptionId, list[int]]  # project -> type indices
+    util: dict[OptionId, list[Any]]  # project -> utility per unit weight, aligned
+    uniform: dict[OptionId, Any]  # project -> common utility, when all supporters agree
+    wsup: dict[OptionId, Any]  # project -> total supporter weight
+    cost: dict[OptionId, Any]
+
+
+@dataclass
+class _Run:
+    winners: list[OptionId]
+    rhos: list[Any]
+    paid: dict[OptionId, dict[int, Any]]
+    ties: list[Tie]
+
+
+class _MES:
+    """One fixed-budget MES computation, in floats or in exact Fractions."""
+
+    def __init__(self, prof: _Profile, exact_mode: bool, names_order: dict[str, int]):
+        self.p = prof
+        self.exact = exact_mode
+        # In floats, values this close are treated as possibly equal: the caller then
+        # recomputes the run exactly, so float rounding never decides an outcome.
+        self.eps = 0 if exact_mode else 1e-9
+        self.rank = names_order
+        self.near_tie = False
+
+    def run(self, endowment: Number) -> _Run:
+        self.near_tie = False
+        p = self.p
+        e = Fraction(endowment) if self.exact else float(endowment)
+        w = p.weight
+        budget = [wt * e for wt in w]
+        bpw = [e] * len(w)  # budget per unit of weight
+        eps = self.eps
+        remaining: dict[OptionId, Any] = {}
+        for c, sup in p.supporters.items():
+            if p.cost[c] > 0 and sup:
+                total_util = sum(w[t] * a for t, a in zip(sup, p.util[c], strict=True))
+                remaining[c] = p.cost[c] / total_util  # lower bound on rho
+        winners: list[OptionId] = []
+        rhos: list[Any] = []
+        paid: dict[OptionId, dict[int, Any]] = {}
+        ties: list[Tie] = []
+        while remaining:
+            best: list[OptionId] = []
+            best_rho: Any = None
+            for c in sorted(remaining, key=lambda c: (remaining[c], self.rank[c])):
+                prev = remaining[c]
+                if best_rho is not None and prev > best_rho * (1 + eps):
+                    break  # rho only grows as budgets shrink: c cannot beat the best
+                cost = p.cost[c]
+                sup = p.supporters[c]
+                money = sum(map(budget.__getitem__, sup))
+                if money < cost * (1 - eps):
+                    del remaining[c]  # its supporters can no longer pay for it
+                    continue
+                if eps and money < cost * (1 + eps):
+                    self.near_tie = True  # barely affordable: let exact arithmetic decide
+                rho = self._rho(c, bpw, budget)
+                remaining[c] = rho
+                if best_rho is None or rho < best_rho * (1 - eps):
+                    best, best_rho = [c], rho
+                elif rho <= best_rho * (1 + eps):
+                    best.append(c)
+            if not best:
+                break
+            if len(best) > 1:
+                if eps:
+                    self.near_tie = True
+                order = sorted(best, key=lambda c: (p.cost[c], -p.wsup[c], self.rank[c]))
+                ties.append(
+                    Tie(
+                        f"equal shares round {len(winners) + 1}",
+                        sorted(best, key=natural_key),
+                        order,
+                        "lower cost, then more supporters (by weight), then option id order",
+                        value=best_rho,
+                    )
+                )
+                choice = order[0]
+                best_rho = remaining[choice]
+            else:
+                choice = best[0]
+            paid[choice] = self._pay(choice, best_rho, bpw, budget)
+            winners.append(choice)
+            rhos.append(best_rho)
+            del remaining[choice]
+        return _Run(winners, rhos, paid, ties)
+
+    def _rho(self, c: OptionId, bpw: list[Any], budget: list[Any]) -> Any:
+        """Smallest rho with sum_i min(budget_i, rho * w_i * u_i) = cost."""
+        p = self.p
+        cost = p.cost[c]
+        sup = p.supporters[c]
+        w = p.weight
+        a = p.uniform.get(c)
+        if a is not None:
+            # Common utility: order by budget per unit weight; x = rho * a per unit weight.
+            order = sorted(sup, key=bpw.__getitem__)
+            paid = 0
+            wrem = p.wsup[c]
+            x = None
+            for t in order:
+                if wrem <= 0:
+                    break
+                x_try = (cost - paid) / wrem
+                if x_try > bpw[t]:
+                    paid += budget[t]
+                    wrem -= w[t]
+                else:
+                    x = x_try
+                    break
+            if x is None:  # everyone pays all they have (only up to rounding)
+                x = bpw[order[-1]]
+            return x / a
+        utils = p.util[c]
+        pairs = sorted(zip(sup, utils, strict=True), key=lambda ta: bpw[ta[0]] / ta[1])
+        paid = 0
+        urem = sum(w[t] * u for t, u in pairs)
+        for t, u in pairs:
+            if urem <= 0:
+                break
+            rho = (cost - paid) / urem
+            if rho * u > bpw[t]:
+                paid += budget[t]
+                urem -= w[t] * u
+            else:
+                return rho
+        t, u = pairs[-1]
+        return bpw[t] / u
+
+    def _pay(self, c: OptionId, rho: Any, bpw: list[Any], budget: list[Any]) -> dict[int, Any]:
+        p = self.p
+        w = p.weight
+        out: dict[int, Any] = {}
+        a = p.uniform.get(c)
+        for j, t in enumerate(p.supporters[c]):
+            u = a if a is not None else p.util[c][j]
+            per_weight = rho * u
+            if per_weight >= bpw[t] * (1 - self.eps):
+                amount = budget[t]
+                budget[t] = 0 * budget[t]
+                bpw[t] = 0 * bpw[t]
+            else:
+                amount = w[t] * per_weight
+                budget[t] -= amount
+                bpw[t] = budget[t] / w[t]
+            if amount:
+                out[t] = amount
+        return out
+
+
+class _Engine:
+    """Runs MES in floats and redoes a run in exact arithmetic when floats cannot decide."""
+
+    def __init__(self, make_profile: Any, arithmetic: str, rank: dict[str, int]):
+        self.make_profile = make_profile
+        self.rank = rank
+        self.arithmetic = arithmetic
+        self._float = _MES(make_profile(False), False, rank) if arithmetic == "float" else None
+        self._exact: _MES | None = None
+        self.exact_reruns = 0
+
+    def exact_engine(self) -> _MES:
+        if self._exact is None:
+            self._exact = _MES(self.make_profile(True), True, self.rank)
+        return self._exact
+
+    def run(self, endowment: Number) -> tuple[_Run, _Profile]:
+        if self._float is not None:
+            out = self._float.run(endowment)
+            if not self._float.near_tie:
+                return out, self._float.p
+            self.exact_reruns += 1
+        eng = self.exact_engine()
+        return eng.run(endowment), eng.p
+
+
+def _profile(
+    election: Election,
+    utils: list[dict[OptionId, Number]],
+    costs: Mapping[OptionId, Number],
+    utility: str,
+    exact_mode: bool,
+) -> _Profile:
+    conv = (lambda x: x) if exact_mode else float
+    types: dict[tuple[tuple[OptionId, Number], ...], int] = {}
+    weight: list[Number] = []
+    members: list[list[tuple[str, Number]]] = []
+    for b, u in zip(election.ballots, utils, strict=True):
+        if b.weight == 0:
+            continue
+        key = tuple(sorted(u.items()))
+        t = types.get(key)
+        if t is None:
+            t = types[key] = len(weight)
+            weight.append(0)
+            members.append([])
+        weight[t] += b.weight
+        members[t].append((b.voter, b.weight))
+    supporters: dict[OptionId, list[int]] = {o: [] for o in election.options}
+    util: dict[OptionId, list[Any]] = {o: [] for o in election.options}
+    for key, t in types.items():
+        for o, v in key:
+            supporters[o].append(t)
+            if utility == "cost":
+                # Approval with cost utilities: a voter values a project at its cost.
+                util[o].append(conv(v * costs[o]))
+            else:
+                util[o].append(conv(v))
+    uniform: dict[OptionId, Any] = {}
+    for o, us in util.items():
+        if us and all(x == us[0] for x in us):
+            uniform[o] = us[0]
+    wconv = [conv(simplify(x)) for x in weight]
+    wsup = {o: sum((wconv[t] for t in sup), conv(0)) for o, sup in supporters.items()}
+    return _Profile(
+        weight=wconv,
+        members=members,
+        supporters=supporters,
+        util=util,
+        uniform=uniform,
+        wsup=wsup,
+        cost={o: conv(c) for o, c in costs.items()},
+    )
+
+
+def mes(
+    election: Election,
+    *,
+    budget: Number | None = None,
+    completion: str = "add1",
+    increment: Number = 1,
+    integral_start: bool = True,
+    stop_when_exhaustive: bool = False,
+    topup: bool = False,
+    comparison: str | None = None,
+    utility: str | None = None,
+    arithmetic: str = "float",
+    points: list[int] | None = None,
+    max_rank: int | None = None,
+    max_iterations: int = 100_000,
+) -> Result:
+    """Method of Equal Shares (see docs/counting.md for the full description).
+
+    * Each voter starts with B * w_i / sum(w); a project is bought by its supporters, each
+      paying min(what they have left, rho * w_i * u_i), where rho is as small as possible;
+      each round buys the affordable project with the smallest rho.
+    * ``utility``: "cost" (default for approval ballots; u_i = the project's cost, as in
+      Wieliczka and equalshares.net), "unit" (u_i = 1) or "points" (default for points and
+      ranked ballots; u_i = points given).
+    * Ties in rho: lower cost, then more supporters by weight, then option id order.
+    * ``completion="add1"``: the per-voter budget (per unit of weight) starts at B / sum(w)
+      (rounded down to a whole unit when ``integral_start``), then is raised by
+      ``increment`` and MES rerun, as long as the outcome's cost stays within B; the last
+      outcome that fits is kept. It does not stop early because an outcome is exhaustive
+      unless ``stop_when_exhaustive``. ``completion="none"`` runs once with B / sum(w).
+    * ``topup``: then fund further projects greedily by support with what is left.
+    * ``comparison`` ("satisfaction" or "exclusion"): compare with the greedy outcome and
+      use greedy if more voters (by weight) prefer it (equalshares.net comparison step).
+    * ``arithmetic``: "float" (default: fast; any run where two values come within 1e-9
+      of each other is recomputed in exact Fractions, so rounding never decides) or
+      "exact" (every run in Fractions; slower).
+    """
+    if completion not in ("add1", "none"):
+        raise CountingError("completion must be 'add1' or 'none'")
+    if comparison not in (None, "satisfaction", "exclusion"):
+        raise CountingError("comparison must be 'satisfaction', 'exclusion' or omitted")
+    if arithmetic not in ("float", "exact"):
+        raise CountingError("arithmetic must be 'float' or 'exact'")
+    b, costs = _check_budget(election, budget)
+    inc = exact(increment)
+    if inc <= 0:
+        raise CountingError("the budget increment must be positive")
+    utils = ballot_utilities(election, points, max_rank)
+    kinds = {bl.kind for bl in election.ballots} - {"empty"}
+    if utility is None:
+        utility = "cost" if kinds <= {"approval"} else "points"
+    if utility not in ("cost", "unit", "points"):
+        raise CountingError("utility must be 'cost', 'unit' or 'points'")
+    if utility in ("cost", "unit") and not kinds <= {"approval"}:
+        raise CountingError(f"utility '{utility}' needs approval ballots")
+    support = _support(election, utils)
+    total_weight = sum((bl.weight for bl in election.ballots), Fraction(0))
+    if total_weight <= 0:
+        raise CountingError("no voter has a positive weight")
+    rank = {o: i for i, o in enumerate(sorted(election.options, key=natural_key))}
+    engine = _Engine(
+        lambda exact_: _profile(election, utils, costs, utility, exact_), arithmetic, rank
+    )
+
+    def cost_of(sel: list[OptionId]) -> Fraction:
+        return sum((costs[o] for o in sel), Fraction(0))
+
+    endowment: Number = simplify(Fraction(b) / total_weight)
+    notes: list[str] = []
+    iterations = 1
+    everything = cost_of([o for o in election.options if support[o] > 0]) <= b
+    if completion == "add1" and not everything:
+        if integral_start:
+            endowment = math.floor(Fraction(b) / total_weight)
+        run, prof = engine.run(endowment)
+        supported = {o for o in election.options if support[o] > 0 and costs[o] > 0}
+        while iterations < max_iterations:
+            spent = cost_of(run.winners)
+            if stop_when_exhaustive and all(
+                spent + costs[o] > b for o in election.options if o not in run.winners
+            ):
+                break
+            if supported <= set(run.winners):
+                break  # everything supported is funded: more money changes nothing
+            nxt, nprof = engine.run(endowment + inc)
+            iterations += 1
+            if cost_of(nxt.winners) > b:
+                break
+            endowment += inc
+            run, prof = nxt, nprof
+        else:
+            notes.append(f"add1 stopped after {max_iterations} iterations")
+    else:
+        run, prof = engine.run(endowment)
+    selected = list(run.winners)
+    ties = list(run.ties)
+    rounds: list[dict[str, Any]] = [
+        {"project": c, "phase": "equal shares", "rho": rho, "cost": costs[c]}
+        for c, rho in zip(run.winners, run.rhos, strict=True)
+    ]
+    if topup:
+        rest = [o for o in election.options if o not in selected]
+        added, gties = _greedy_fill(rest, support, costs, b, selected, "greedy top-up order")
+        selected.extend(added)
+        ties.extend(gties)
+        rounds.extend({"project": c, "phase": "greedy top-up", "cost": costs[c]} for c in added)
+    if comparison is not None:
+        greedy_sel, _ = _greedy_fill(election.options, support, costs, b, [], "comparison")
+        pref_mes, pref_greedy = _compare(election, utils, selected, greedy_sel, comparison)
+        notes.append(
+            f"comparison ({comparison}): {simplify(pref_mes)} prefer equal shares, "
+            f"{simplify(pref_greedy)} prefer greedy"
+        )
+        if pref_greedy > pref_mes:
+            selected = greedy_sel
+            rounds = [{"project": c, "phase": "greedy (comparison)"} for c in selected]
+            notes.append("greedy outcome used after the comparison step")
+    payments: dict[str, dict[OptionId, Any]] = {}
+    for c, by_type in run.paid.items():
+        if c not in selected:
+            continue
+        for t, amount in by_type.items():
+            tw = prof.weight[t]
+            for voter, vw in prof.members[t]:
+                if isinstance(amount, Fraction):
+                    payments.setdefault(voter, {})[c] = simplify(amount * vw / tw)
+                else:
+                    payments.setdefault(voter, {})[c] = amount * (float(vw) / tw)
+    ranking = selected + sorted(
+        (o for o in election.options if o not in selected),
+        key=lambda o: (-support[o], costs[o], natural_key(o)),
+    )
+    return Result(
+        method="mes",
+        params={
+            "budget": b,
+            "completion": completion,
+            "increment": inc,
+            "integral_start": integral_start,
+            "stop_when_exhaustive": stop_when_exhaustive,
+            "topup": topup,
+            "comparison": comparison,
+            "utility": utility,
+            "arithmetic": arithmetic,
+            "final_endowment": endowment,
+            "iterations": iterations,
+            "exact_reruns": engine.exact_reruns,
+            "_costs": costs,
+        },
+        selected=selected,
+        ranking=ranking,
+        scores=support,
+        ties=ties,
+        winners=list(selected),
+        group_breakdown=_group_support(election, utils),
+        payments=payments,
+        rounds=rounds,
+        notes=notes,
+    )
+
+
+def _compare(
+    election: Election,
+    utils: list[dict[OptionId, Number]],
+    mes_sel: list[OptionId],
+    greedy_sel: list[OptionId],
+    how: str,
+) -> tuple[Number, Number]:
+    a, g = set(mes_sel), set(greedy_sel)
+    pref_mes: Number = 0
+    pref_greedy: Number = 0
+    for b, u in zip(election.ballots, utils, strict=True):
+        sa = sum((v for o, v in u.items() if o in a), 0)
+        sg = sum((v for o, v in u.items() if o in g), 0)
+        if how == "exclusion":
+            sa, sg = int(sa > 0), int(sg > 0)
+        if sa > sg:
+            pref_mes += b.weight
+        elif sg > sa:
+            pref_greedy += b.weight
+    return pref_mes, pref_greedy

@@ -1,0 +1,296 @@
+"""Ranked methods: instant-runoff (IRV) and Schulze.
+
+Ballots are rankings in tiers (a tier holds options ranked equal); options a ballot does
+not mention are ranked below every option it does mention, and equal to each other.
+Identical ballots are merged (weights added) before counting, which is exact because a
+ballot of weight 2 counts like two identical ballots.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+from typing import Any
+
+from .model import (
+    Ballot,
+    CountingError,
+    Election,
+    Number,
+    OptionId,
+    Result,
+    Tie,
+    group_totals,
+    natural_key,
+    order_with_ties,
+    simplify,
+)
+from .scoring import validate_ranking
+
+Tiers = tuple[tuple[OptionId, ...], ...]
+
+
+def _merge(election: Election, method: str, params: Mapping[str, Any]) -> dict[Tiers, Number]:
+    election.check()
+    merged: dict[Tiers, Number] = {}
+    for b in election.ballots:
+        problems = validate_ranking(b, params)
+        if problems:
+            raise CountingError(f"{method}: " + "; ".join(problems))
+        key = b.ranking or ()
+        merged[key] = merged.get(key, 0) + b.weight
+    return merged
+
+
+def _share(weight: Number, n: int) -> Number:
+    return weight if n == 1 else simplify(Fraction(weight) / n)
+
+
+def _first_preferences(b: Ballot) -> dict[OptionId, Number]:
+    """A ballot's first tier, its weight split equally (group breakdown of ranked methods)."""
+    if not b.ranking:
+        return {}
+    top = b.ranking[0]
+    return dict.fromkeys(top, _share(b.weight, len(top)))
+
+
+# --- instant-runoff -------------------------------------------------------------------------
+
+
+def irv(election: Election, *, max_rank: int | None = None) -> Result:
+    """Instant-runoff voting, one elimination per round.
+
+    * A ballot counts for the highest-ranked continuing option; if that tier holds several
+      continuing options the ballot's weight is split equally between them (exact fractions).
+      A ballot with no continuing option left is exhausted and leaves the count.
+    * An option wins as soon as it holds more than half of the continuing (non-exhausted)
+      weight, or when it is the only one left.
+    * Otherwise the option with the fewest votes is eliminated. Ties for last place are
+      broken backwards: the tied option with fewer votes in the most recent earlier round
+      where they differ goes; if they were level in every round, the one last in option-id
+      order goes.
+    * Two finalists with exactly equal votes: both are reported in ``winners`` and the same
+      backwards rule (then id order, first id favoured) picks the one ``selected``.
+    """
+    params: dict[str, Any] = {"max_rank": max_rank}
+    merged = _merge(election, "irv", params)
+    keys = list(merged)
+    weights = [merged[k] for k in keys]
+    n = len(keys)
+    continuing: set[OptionId] = set(election.options)
+    tally: dict[OptionId, Number] = dict.fromkeys(election.options, 0)
+    piles: dict[OptionId, list[int]] = {o: [] for o in election.options}
+    pos = [0] * n
+    members: list[tuple[OptionId, ...]] = [()] * n
+    share: list[Number] = [0] * n
+    exhausted: Number = 0
+
+    def allocate(i: int, start: int) -> None:
+        nonlocal exhausted
+        tiers = keys[i]
+        for t in range(start, len(tiers)):
+            live = tuple(o for o in tiers[t] if o in continuing)
+            if live:
+                s = _share(weights[i], len(live))
+                pos[i], members[i], share[i] = t, live, s
+                for o in live:
+                    tally[o] += s
+                    piles[o].append(i)
+                return
+        pos[i], members[i], share[i] = len(tiers), (), 0
+        exhausted += weights[i]
+
+    for i in range(n):
+        allocate(i, 0)
+
+    history: list[dict[OptionId, Number]] = []
+    rounds: list[dict[str, Any]] = []
+    ties: list[Tie] = []
+    eliminated: list[OptionId] = []
+    last_score: dict[OptionId, Number] = {}
+    winners: list[OptionId] = []
+    selected: OptionId | None = None
+
+    def backwards_key(o: OptionId) -> tuple[Any, ...]:
+        # Higher in the most recent earlier round first; natural id order last.
+        return (*(h[o] for h in reversed(history)),)
+
+    while continuing:
+        snapshot = {o: simplify(tally[o]) for o in continuing}
+        history.append(snapshot)
+        last_score.update(snapshot)
+        active = sum(snapshot.values())
+        rnd: dict[str, Any] = {
+            "round": len(history),
+            "tallies": dict(sorted(snapshot.items(), key=lambda kv: natural_key(kv[0]))),
+            "continuing_total": simplify(active),
+            "exhausted": simplify(exhausted),
+        }
+        rounds.append(rnd)
+        best = max(snapshot.values())
+        leaders = [o for o in continuing if snapshot[o] == best]
+        if len(continuing) == 1 or (len(leaders) == 1 and 2 * best > active):
+            winners = leaders
+            selected = leaders[0]
+            rnd["elected"] = selected
+            break
+        if len(continuing) == 2 and len(leaders) == 2:
+            winners = sorted(leaders, key=natural_key)
+            order = _break(leaders, backwards_key, favour_high=True)
+            selected = order[0]
+            ties.append(Tie(f"round {len(history)} final", winners, order, _IRV_RULE, value=best))
+            rnd["elected"] = selected
+            break
+        low = min(snapshot.values())
+        lowest = [o for o in continuing if snapshot[o] == low]
+        if len(lowest) > 1:
+            order = _break(lowest, backwards_key, favour_high=True)
+            loser = order[-1]
+            ties.append(
+                Tie(
+                    f"round {len(history)} elimination",
+                    sorted(lowest, key=natural_key),
+                    order,
+                    _IRV_RULE + " (last in order is eliminated)",
+                    value=low,
+                )
+            )
+        else:
+            loser = lowest[0]
+        rnd["eliminated"] = loser
+        eliminated.append(loser)
+        continuing.discard(loser)
+        for i in piles.pop(loser):
+            if loser not in members[i]:
+                continue  # stale entry: the ballot already moved on
+            for o in members[i]:
+                tally[o] -= share[i]
+            allocate(i, pos[i])
+        tally[loser] = 0
+
+    ranking: list[OptionId] = []
+    if selected is not None:
+        ranking.append(selected)
+        ranking.extend(o for o in winners if o != selected)
+        rest = [o for o in continuing if o not in ranking]
+        ranking.extend(sorted(rest, key=lambda o: (-last_score[o], natural_key(o))))
+    ranking.extend(reversed(eliminated))
+    return Result(
+        method="irv",
+        params=params,
+        selected=[selected] if selected is not None else [],
+        ranking=ranking,
+        scores={o: last_score.get(o, 0) for o in election.options},
+        ties=ties,
+        winners=winners,
+        group_breakdown=group_totals(election.ballots, _first_preferences),
+        rounds=rounds,
+        notes=["score = votes held in the last round the option took part in"],
+    )
+
+
+_IRV_RULE = "more votes in the latest earlier round where they differed, then option id order"
+
+
+def _break(options: Sequence[OptionId], key: Any, *, favour_high: bool) -> list[OptionId]:
+    """Order tied options, favoured first: by ``key`` (higher first), then natural id order."""
+    ordered = sorted(options, key=natural_key)
+    ordered.sort(key=key, reverse=favour_high)
+    return ordered
+
+
+# --- Schulze --------------------------------------------------------------------------------
+
+
+def pairwise(election: Election, merged: Mapping[Tiers, Number]) -> list[list[Number]]:
+    """d[a][b] = weight of ballots ranking a strictly above b (unranked = below all ranked)."""
+    idx = {o: i for i, o in enumerate(election.options)}
+    m = len(idx)
+    above: list[list[Number]] = [[0] * m for _ in range(m)]
+    both: list[list[Number]] = [[0] * m for _ in range(m)]
+    ranked_weight: list[Number] = [0] * m
+    for tiers, w in merged.items():
+        flat = [idx[o] for t in tiers for o in t]
+        for a in flat:
+            ranked_weight[a] += w
+            row = both[a]
+            for b in flat:
+                row[b] += w
+        later = list(flat)
+        for tier in tiers:
+            tier_idx = [idx[o] for o in tier]
+            later = later[len(tier_idx) :]
+            for a in tier_idx:
+                row = above[a]
+                for b in later:
+                    row[b] += w
+    # Ranked a beats every option the same ballot left unranked.
+    return [
+        [simplify(above[a][b] + ranked_weight[a] - both[a][b]) if a != b else 0 for b in range(m)]
+        for a in range(m)
+    ]
+
+
+def schulze(
+    election: Election, *, strength: str = "winning_votes", max_rank: int | None = None
+) -> Result:
+    """Schulze method (beatpath).
+
+    The strength of the direct link a->b is, by default, *winning votes*: the weight of
+    ballots ranking a above b, counted only when that beats the reverse (else no link).
+    ``strength="margins"`` uses d[a][b] - d[b][a] instead. With complete strict ballots
+    both give the same winners. Winners are all options not beaten by strongest paths;
+    the ranking orders options by how many others they beat that way, ties in that count
+    broken by option-id order (reported).
+    """
+    if strength not in ("winning_votes", "margins"):
+        raise CountingError("strength must be 'winning_votes' or 'margins'")
+    params: dict[str, Any] = {"strength": strength, "max_rank": max_rank}
+    merged = _merge(election, "schulze", params)
+    opts = election.options
+    m = len(opts)
+    d = pairwise(election, merged)
+    p: list[list[Any]] = [[0] * m for _ in range(m)]
+    for a in range(m):
+        for b in range(m):
+            if a != b and d[a][b] > d[b][a]:
+                p[a][b] = d[a][b] if strength == "winning_votes" else d[a][b] - d[b][a]
+    # Widest paths (Floyd-Warshall); row-wise comprehension keeps this fast in Python.
+    for k in range(m):
+        row_k = p[k]
+        for a in range(m):
+            pak = p[a][k]
+            if a == k or not pak:
+                continue
+            row_a = p[a]
+            p[a] = [
+                x if x >= pak or x >= y else (pak if pak < y else y)
+                for x, y in zip(row_a, row_k, strict=True)
+            ]
+            p[a][a] = 0
+    beats = {opts[a]: sum(1 for b in range(m) if a != b and p[a][b] > p[b][a]) for a in range(m)}
+    winners = sorted(
+        (opts[a] for a in range(m) if all(p[a][b] >= p[b][a] for b in range(m) if b != a)),
+        key=natural_key,
+    )
+    ranking, ties = order_with_ties(opts, beats, stage="ranking positions")
+    ties = [t for t in ties if len(t.options) > 1]
+    win_ties = [t for t in ties if set(t.options) & set(winners)]
+    selected = [ranking[0]] if ranking else []
+    if win_ties or len(winners) > 1:
+        for t in win_ties:
+            t.stage = "winner " + t.stage
+    pair = {opts[a]: {opts[b]: d[a][b] for b in range(m) if b != a} for a in range(m)}
+    paths = {opts[a]: {opts[b]: simplify(p[a][b]) for b in range(m) if b != a} for a in range(m)}
+    return Result(
+        method="schulze",
+        params=params,
+        selected=selected,
+        ranking=ranking,
+        scores=beats,
+        ties=ties,
+        winners=winners,
+        group_breakdown=group_totals(election.ballots, _first_preferences),
+        rounds=[{"pairwise": pair, "strongest_paths": paths}],
+        notes=["score = number of options beaten by strongest paths"],
+    )
