@@ -139,3 +139,26 @@ def shared_data() -> Path:
     if not data.exists():
         pytest.skip(f"shared data folder not found at {data}")
     return data
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def mailbox(settings_env: dict[str, str]):
+    """A real SMTP server on loopback; the app under test is configured to send through it."""
+    from aiosmtpd.controller import Controller
+    from helpers import MailBox
+
+    box = MailBox()
+    port = _free_port()
+    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller.start()
+    settings_env.update({"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port)})
+    yield box
+    controller.stop()

@@ -16,7 +16,7 @@ class Browser(httpx.AsyncClient):
 
     def __init__(self, app, **kwargs: Any) -> None:
         super().__init__(
-            transport=httpx.ASGITransport(app=app),
+            transport=httpx.ASGITransport(app=app, raise_app_exceptions=False),
             base_url="http://testserver",
             follow_redirects=False,
             **kwargs,
@@ -73,3 +73,29 @@ async def count_rows(session, table: str, where: str = "TRUE", **params: Any) ->
             await session.execute(text(f"SELECT count(*) FROM {table} WHERE {where}"), params)
         ).scalar()
     )
+
+
+class MailBox:
+    """Messages received by a real SMTP server on loopback (aiosmtpd)."""
+
+    def __init__(self) -> None:
+        self.messages: list[Any] = []
+
+    async def handle_DATA(self, server, session, envelope):
+        from email import message_from_bytes, policy
+
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+    def last_to(self, address: str):
+        for message in reversed(self.messages):
+            if message["To"] == address:
+                return message
+        raise AssertionError(f"no mail to {address}; got {[m['To'] for m in self.messages]}")
+
+    def link_to(self, address: str, fragment: str) -> str:
+        body = self.last_to(address).get_content()
+        for link in links_in(body):
+            if fragment in link:
+                return link
+        raise AssertionError(f"no link containing {fragment!r} in {body!r}")
