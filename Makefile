@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint format bench install clean-db
+.PHONY: run test lint format bench install messages
 
 $(STAMP): pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -32,3 +32,10 @@ format: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/tally.py
+
+# Refresh the translation catalogs after changing interface strings.
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _ -k gettext -k ngettext:1,2 \
+		--no-location --sort-output --omit-header -o deliberate/translations/messages.pot .
+	$(BIN)/pybabel update -i deliberate/translations/messages.pot -d deliberate/translations \
+		--no-fuzzy-matching --ignore-obsolete

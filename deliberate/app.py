@@ -21,6 +21,7 @@ from deliberate import db as dbmod
 from deliberate.accounts.oidc import OIDCClient
 from deliberate.errors import DomainError, Invalid, NotAllowed, RateLimited, SignInRequired
 from deliberate.i18n import gettext as _
+from deliberate.i18n import lazy_gettext
 from deliberate.logging import configure_logging, get_logger
 from deliberate.middleware import RequestMiddleware
 from deliberate.settings import Settings, load_settings
@@ -57,21 +58,21 @@ def all_routes() -> list[BaseRoute]:
 
 
 ERROR_TITLES = {
-    400: "That request could not be understood",
-    401: "Please sign in",
-    403: "You cannot do that",
-    404: "Page not found",
-    405: "That is not allowed here",
-    409: "That cannot be done now",
-    422: "Please check what you entered",
-    429: "Too many attempts",
-    500: "Something went wrong on our side",
-    503: "The service is busy",
+    400: lazy_gettext("That request could not be understood"),
+    401: lazy_gettext("Please sign in"),
+    403: lazy_gettext("You cannot do that"),
+    404: lazy_gettext("Page not found"),
+    405: lazy_gettext("That is not allowed here"),
+    409: lazy_gettext("That cannot be done now"),
+    422: lazy_gettext("Please check what you entered"),
+    429: lazy_gettext("Too many attempts"),
+    500: lazy_gettext("Something went wrong on our side"),
+    503: lazy_gettext("The service is busy"),
 }
 
 
 def render_error(request: Request, status_code: int, message: Any = None) -> Response:
-    title = _(ERROR_TITLES.get(status_code, "Something went wrong"))
+    title = str(ERROR_TITLES.get(status_code) or _("Something went wrong"))
     template = "errors/_message.html" if is_htmx(request) else "errors/error.html"
     try:
         response = render(

@@ -162,3 +162,83 @@ def mailbox(settings_env: dict[str, str]):
     settings_env.update({"SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port)})
     yield box
     controller.stop()
+
+
+class LiveServer:
+    """The app served by uvicorn on loopback in a thread with its own event loop, for a browser."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.server = None
+        self.thread = None
+
+    def start(self) -> None:
+        import threading
+        import time
+
+        import uvicorn
+
+        from deliberate.app import create_app
+
+        app = create_app(load_settings({**self.env, "BASE_URL": self.url}))
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("live server did not start")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.server is not None:
+            self.server.should_exit = True
+        if self.thread is not None:
+            self.thread.join(timeout=10)
+
+
+@pytest.fixture
+def live_server(settings_env: dict[str, str]):
+    server = LiveServer(settings_env)
+    server.start()
+    yield server
+    server.stop()
+
+
+CHROMIUM = os.environ.get("DELIBERATE_CHROMIUM", "/usr/bin/chromium")
+
+
+@pytest.fixture
+async def browser_page():
+    """A page in the system Chromium driven by Playwright; skipped (with the reason) where there
+    is no Chromium, except under CI (`DELIBERATE_REQUIRE_BROWSER=1`), where that is a failure."""
+    if not Path(CHROMIUM).exists():
+        message = f"Chromium not found at {CHROMIUM}: install it (apt-get install chromium)"
+        if os.environ.get("DELIBERATE_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        context = await browser.new_context()
+        page = await context.new_page()
+        try:
+            yield page
+        finally:
+            await context.close()
+            await browser.close()

@@ -180,7 +180,8 @@ async def authenticate(db: AsyncSession, form: FormInput) -> User:
     # verify_password runs argon2 even for an unknown address, so both answers take as long.
     ok = security.verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.is_active:
-        raise Invalid({"email": SIGN_IN_FAILED}, SIGN_IN_FAILED)
+        form.add_error("email", SIGN_IN_FAILED)
+        raise Invalid(form.errors, SIGN_IN_FAILED)
     if user.password_hash and security.password_needs_rehash(user.password_hash):
         user.password_hash = security.hash_password(password)
     return user

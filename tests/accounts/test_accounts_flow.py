@@ -99,6 +99,7 @@ async def test_wrong_password_and_unknown_email_get_the_same_answer(client, db):
     )
     assert wrong.status_code == unknown.status_code == 422
     assert field_error(wrong, "email") == field_error(unknown, "email")
+    assert "e-mail address or password is not right" in field_error(wrong, "email")
     assert "deliberate_session" not in wrong.cookies
     assert "deliberate_session" not in unknown.cookies
 
