@@ -366,7 +366,7 @@ def _profile(
     utility: str,
     exact_mode: bool,
 ) -> _Profile:
-    conv = (lambda x: x) if exact_mode else float
+    conv: Any = Fraction if exact_mode else float  # Fraction: int / int would give a float
     types: dict[tuple[tuple[OptionId, Number], ...], int] = {}
     weight: list[Number] = []
     members: list[list[tuple[str, Number]]] = []

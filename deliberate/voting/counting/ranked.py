@@ -274,12 +274,10 @@ def schulze(
         key=natural_key,
     )
     ranking, ties = order_with_ties(opts, beats, stage="ranking positions")
-    ties = [t for t in ties if len(t.options) > 1]
-    win_ties = [t for t in ties if set(t.options) & set(winners)]
+    for t in ties:
+        if set(t.options) & set(winners):
+            t.stage = "winner " + t.stage  # this tie decided who is selected first
     selected = [ranking[0]] if ranking else []
-    if win_ties or len(winners) > 1:
-        for t in win_ties:
-            t.stage = "winner " + t.stage
     pair = {opts[a]: {opts[b]: d[a][b] for b in range(m) if b != a} for a in range(m)}
     paths = {opts[a]: {opts[b]: simplify(p[a][b]) for b in range(m) if b != a} for a in range(m)}
     return Result(

@@ -299,7 +299,8 @@ def borda_points(
         size = len(tier)
         if points is None:
             below = n_options - above - size
-            value: Number = simplify(below + Fraction(size - 1, 2))
+            # Fractions only for real ties: they are slow and most tiers hold one option.
+            value: Number = below if size == 1 else simplify(below + Fraction(size - 1, 2))
         else:
             span = [points[k] if k < len(points) else 0 for k in range(above, above + size)]
             value = simplify(Fraction(sum(span), size))

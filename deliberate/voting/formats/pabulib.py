@@ -31,6 +31,7 @@ class PBFile:
     project_columns: list[str] = field(default_factory=list)
     vote_columns: list[str] = field(default_factory=list)
     election: Election = field(default_factory=lambda: Election([], []))
+    meta_lines: dict[str, int] = field(default_factory=dict)
 
     @property
     def vote_type(self) -> str:
@@ -47,7 +48,7 @@ class PBFile:
         return [p for p, row in self.projects.items() if row.get("selected", "").strip() == "1"]
 
 
-def _number(text: str, what: str, line: int, path: str | None) -> Number:
+def _number(text: str, what: str, line: int | None, path: str | None) -> Number:
     try:
         return exact(Fraction(text.strip().replace(",", ".")))
     except (ValueError, ZeroDivisionError):
@@ -72,13 +73,8 @@ def read_pb(source: str | Path, *, text: str | None = None) -> PBFile:
         if not row or all(not c.strip() for c in row):
             continue
         first = row[0].strip()
-        if (
-            (first.upper() in ("META", "PROJECTS", "VOTES")
-            and len(row) == 1)
-            or (
-                first.upper() in ("META", "PROJECTS", "VOTES")
-                and all(not c.strip() for c in row[1:])
-            )
+        if (first.upper() in ("META", "PROJECTS", "VOTES") and len(row) == 1) or (
+            first.upper() in ("META", "PROJECTS", "VOTES") and all(not c.strip() for c in row[1:])
         ):
             section = first.upper()
             if section in seen:
@@ -110,6 +106,7 @@ def read_pb(source: str | Path, *, text: str | None = None) -> PBFile:
             if len(row) < 2:
                 raise FormatError("META rows need a key and a value", line, path)
             pb.meta[first] = ";".join(row[1:]).strip()
+            pb.meta_lines[first] = line
             continue
         if len(row) != len(header):
             raise FormatError(
@@ -144,7 +141,7 @@ def _to_election(pb: PBFile, path: str | None) -> Election:
             names[pid] = row["name"]
     budget = None
     if "budget" in pb.meta:
-        budget = _number(pb.meta["budget"].split(",")[0], "budget", _meta_line(pb), path)
+        budget = _number(pb.meta["budget"], "budget", pb.meta_lines.get("budget"), path)
     ballots: list[Ballot] = []
     for vid, row in pb.votes.items():
         line = int(row["_line"])
@@ -181,10 +178,6 @@ def _to_election(pb: PBFile, path: str | None) -> Election:
         names=names,
         meta=dict(pb.meta),
     )
-
-
-def _meta_line(pb: PBFile) -> int:
-    return 1
 
 
 def _fmt(x: Number) -> str:
