@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -48,11 +49,15 @@ async def healthz(request: Request) -> Response:
 
 def all_routes() -> list[BaseRoute]:
     from deliberate.accounts.routes import routes as account_routes
+    from deliberate.cycles.routes import routes as cycle_routes
+    from deliberate.proposals.routes import routes as proposal_routes
 
     return [
         Route("/", home, name="home"),
         Route("/healthz", healthz, name="healthz"),
         *account_routes,
+        *cycle_routes,
+        *proposal_routes,
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]
 
@@ -117,6 +122,21 @@ async def server_error(request: Request, exc: Exception) -> Response:
     return render_error(request, 500, _("The problem has been logged. Please try again later."))
 
 
+async def run_scheduler(sessionmaker: Any, interval: float) -> None:
+    """Move cycles on when their stage's end date passes. Every app process runs this loop; an
+    advisory lock in `run_due_transitions` makes sure only one of them acts each time."""
+    from deliberate.cycles.service import run_due_transitions
+
+    while True:
+        try:
+            moved = await run_due_transitions(sessionmaker)
+            if moved:
+                log.info("scheduled_transitions", moved=moved)
+        except Exception:  # the loop must survive a database restart
+            log.exception("scheduler_failed")
+        await asyncio.sleep(interval)
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
     configure_logging(settings.log_level, json=settings.production)
@@ -127,9 +147,18 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         log.info("started", env=settings.env)
+        scheduler = None
+        if settings.scheduler_interval > 0:
+            scheduler = asyncio.create_task(
+                run_scheduler(sessionmaker, settings.scheduler_interval)
+            )
         try:
             yield
         finally:
+            if scheduler is not None:
+                scheduler.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await scheduler
             await engine.dispose()
 
     app = Starlette(

@@ -3,13 +3,20 @@ use only (the passwords are published in the README)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from deliberate import audit
+from deliberate import audit, demo_content
 from deliberate.accounts import service
 from deliberate.accounts.models import Organisation, Role, User
+from deliberate.cycles.models import Cycle, StageSchedule, StakeholderGroupDef
+from deliberate.cycles.stages import Stage
+from deliberate.db import utcnow
 from deliberate.forms import FormInput
+from deliberate.proposals.models import CommunityAsset, Proposal, Support
 
 DEMO_PASSWORD = "deliberate-demo"  # noqa: S105 - published demo password, local use only
 
@@ -69,6 +76,115 @@ async def load_demo(db: AsyncSession, *, once: bool = False) -> bool:
         for role, slug in grants:
             await service.grant_role(db, None, user, role, organisations[slug] if slug else None)
 
+    citizens = await _load_citizens(db)
+    await _load_cycle(db, demo_content.CYCLE_DRAFT, organisations, citizens, Stage.DRAFT)
+    await _load_cycle(db, demo_content.CYCLE_PROPOSALS, organisations, citizens, Stage.PROPOSALS)
+
     await audit.record(db, None, "demo.loaded", ("site", "demo"))
     await db.flush()
     return True
+
+
+async def _load_citizens(db: AsyncSession) -> list[User]:
+    citizens = []
+    for email, name, language, group in demo_content.DEMO_CITIZENS:
+        user = await service.find_user_by_email(db, email)
+        if user is None:
+            user = await service.create_user(
+                db, email=email, display_name=name, password=DEMO_PASSWORD, language=language
+            )
+            user.stakeholder_group = group
+        citizens.append(user)
+    return citizens
+
+
+async def _load_cycle(
+    db: AsyncSession,
+    content: dict[str, Any],
+    organisations: dict[str, Organisation],
+    citizens: list[User],
+    stage: Stage,
+) -> Cycle:
+    existing = await db.scalar(select(Cycle).where(Cycle.title_en == content["title_en"]))
+    if existing is not None:
+        return existing
+    now = utcnow().replace(minute=0, second=0, microsecond=0)
+    cycle = Cycle(
+        organisation_id=organisations[content["organisation"]].id,
+        stage=stage.value,
+        title_en=content["title_en"],
+        title_cy=content["title_cy"],
+        summary_en=content["summary_en"],
+        summary_cy=content["summary_cy"],
+        easy_read_en=content.get("easy_read_en", ""),
+        easy_read_cy=content.get("easy_read_cy", ""),
+        service_area=content["service_area"],
+        budget=content["budget"],
+        categories=[
+            {"key": key, "name_en": en, "name_cy": cy} for key, en, cy in content["categories"]
+        ],
+        settings={"signoff_quorum": 67, "panel_size": 24},
+        support_limit=content.get("support_limit"),
+        announced=stage is Stage.DRAFT,
+    )
+    db.add(cycle)
+    await db.flush()
+    for position, (key, name_en, name_cy, share) in enumerate(content["groups"]):
+        db.add(
+            StakeholderGroupDef(
+                cycle_id=cycle.id,
+                key=key,
+                name_en=name_en,
+                name_cy=name_cy,
+                target_share=share,
+                position=position,
+            )
+        )
+    # Proposals opened a week ago for five weeks; the later stages follow on.
+    start = now - dt.timedelta(days=7) if stage is Stage.PROPOSALS else now + dt.timedelta(days=30)
+    lengths = {
+        Stage.PROPOSALS: 35,
+        Stage.DELIBERATION: 28,
+        Stage.VOTING: 21,
+        Stage.SPECIFICATION: 42,
+    }
+    for scheduled, days in lengths.items():
+        end = start + dt.timedelta(days=days)
+        db.add(
+            StageSchedule(cycle_id=cycle.id, stage=scheduled.value, starts_at=start, ends_at=end)
+        )
+        start = end
+    proposals: list[Proposal] = []
+    for index, item in enumerate(content.get("proposals", [])):
+        answer = item.get("answer")
+        proposal = Proposal(
+            cycle_id=cycle.id,
+            author_id=citizens[item["author"]].id,
+            title=item["title"],
+            body=item["body"],
+            language=item["language"],
+            category=item["category"],
+            estimated_cost=item.get("estimated_cost"),
+            answer=answer[0] if answer else None,
+            answer_reason=answer[1] if answer else None,
+            answered_at=now if answer else None,
+            support_count=len(item["supporters"]),
+            created_at=now - dt.timedelta(days=7) + dt.timedelta(hours=5 * index),
+        )
+        db.add(proposal)
+        proposals.append(proposal)
+    await db.flush()
+    for proposal, item in zip(proposals, content.get("proposals", []), strict=True):
+        for position, (kind, description) in enumerate(item.get("assets", [])):
+            db.add(
+                CommunityAsset(
+                    proposal_id=proposal.id, kind=kind, description=description, position=position
+                )
+            )
+        for supporter in item["supporters"]:
+            db.add(
+                Support(proposal_id=proposal.id, user_id=citizens[supporter].id, cycle_id=cycle.id)
+            )
+    await db.flush()
+    await audit.record(db, None, "cycle.created", cycle, {"demo": True})
+    return cycle

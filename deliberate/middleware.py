@@ -21,6 +21,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from deliberate import i18n, security
 from deliberate.accounts.viewer import Viewer, load_viewer
+from deliberate.db import query_counter
 from deliberate.logging import get_logger, request_id_var
 from deliberate.settings import Settings
 
@@ -60,6 +61,7 @@ class RequestMiddleware:
         started = time.perf_counter()
         request_id = uuid.uuid4().hex[:16]
         request_id_token = request_id_var.set(request_id)
+        counter_token = query_counter.set([0])
         status_holder: dict[str, int] = {}
         try:
             async with self.sessionmaker() as db:
@@ -73,6 +75,7 @@ class RequestMiddleware:
                 ms=round((time.perf_counter() - started) * 1000, 1),
             )
             request_id_var.reset(request_id_token)
+            query_counter.reset(counter_token)
 
     async def _handle(
         self,
@@ -163,6 +166,9 @@ class RequestMiddleware:
                 ):
                     if name not in present:
                         headers.append((name, value))
+                counted = query_counter.get()
+                if counted is not None and not settings.production:
+                    headers.append((b"x-query-count", str(counted[0]).encode()))
                 if ctx.new_csrf_cookie:
                     headers.append((b"set-cookie", _csrf_cookie(ctx.new_csrf_cookie, settings)))
                 message = {**message, "headers": headers}

@@ -46,6 +46,8 @@ class Settings:
     mail_from: str = "Deliberate <no-reply@localhost>"
     session_days: int = 14
     log_level: str = "INFO"
+    # Seconds between checks for cycles whose stage has ended; 0 turns the loop off (tests).
+    scheduler_interval: float = 30.0
 
     @property
     def production(self) -> bool:
@@ -153,6 +155,14 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         mail_from=get("MAIL_FROM") or "Deliberate <no-reply@localhost>",
         session_days=_int("SESSION_DAYS", get("SESSION_DAYS") or "14", 1, 365),
         log_level=log_level,
+        scheduler_interval=float(
+            _int(
+                "SCHEDULER_INTERVAL",
+                get("SCHEDULER_INTERVAL") or ("0" if stage == "test" else "30"),
+                0,
+                3600,
+            )
+        ),
     )
 
 

@@ -33,3 +33,82 @@ async def make_organisation(session, slug: str = "ceredigion", name: str = "Cere
     )
     await session.commit()
     return organisation
+
+
+async def make_cycle(
+    session,
+    organisation,
+    *,
+    stage: str = "proposals",
+    title: str = "Day opportunities in Ceredigion",
+    support_limit: int | None = None,
+    categories: list[dict] | None = None,
+    service_area: str = "social_care",
+    announced: bool = False,
+):
+    from deliberate.cycles.models import Cycle, StakeholderGroupDef
+
+    cycle = Cycle(
+        organisation_id=organisation.id,
+        stage=stage,
+        title_en=title,
+        title_cy=f"{title} (cy)",
+        summary_en="What the service should be.",
+        summary_cy="Beth ddylai'r gwasanaeth fod.",
+        service_area=service_area,
+        budget=100_000,
+        categories=categories
+        if categories is not None
+        else [
+            {"key": "transport", "name_en": "Transport", "name_cy": "Trafnidiaeth"},
+            {"key": "activities", "name_en": "Activities", "name_cy": "Gweithgareddau"},
+        ],
+        settings={"signoff_quorum": 67, "panel_size": 24},
+        support_limit=support_limit,
+        announced=announced,
+    )
+    session.add(cycle)
+    await session.flush()
+    for position, (key, share) in enumerate([("uses_services", 0.5), ("carer", 0.5)]):
+        session.add(
+            StakeholderGroupDef(
+                cycle_id=cycle.id,
+                key=key,
+                name_en=key,
+                name_cy=key,
+                target_share=share,
+                position=position,
+            )
+        )
+    await session.commit()
+    return cycle
+
+
+async def make_proposal(
+    session,
+    cycle,
+    author,
+    *,
+    title: str = "A minibus for the villages",
+    body: str = "Many people cannot get to the centre without a lift.",
+    answer: str | None = None,
+    language: str = "en",
+    category: str | None = "transport",
+    support_count: int = 0,
+):
+    from deliberate.proposals.models import Proposal
+
+    proposal = Proposal(
+        cycle_id=cycle.id,
+        author_id=author.id if author else None,
+        title=title,
+        body=body,
+        language=language,
+        category=category,
+        answer=answer,
+        answer_reason="Because." if answer else None,
+        support_count=support_count,
+    )
+    session.add(proposal)
+    await session.commit()
+    return proposal

@@ -18,6 +18,7 @@ class Viewer:
     session_token: str | None = None
     # (role, organisation id or None for site-wide roles)
     grants: frozenset[tuple[str, uuid.UUID | None]] = field(default_factory=frozenset)
+    unread_notifications: int = 0
 
     @classmethod
     def anonymous(cls) -> Viewer:
@@ -51,9 +52,11 @@ async def load_viewer(db: AsyncSession, session_token: str) -> Viewer:
     grant = RoleGrant.role + literal(":") + func.coalesce(cast(RoleGrant.organisation_id, Text), "")
     # NULL when there are no grants; one query for the person and all they may do.
     roles = select(func.array_agg(grant)).where(RoleGrant.user_id == User.id).scalar_subquery()
+    from deliberate.notifications import unread_count_subquery
+
     row = (
         await db.execute(
-            select(User, roles)
+            select(User, roles, unread_count_subquery(User.id))
             .join(UserSession, UserSession.user_id == User.id)
             .where(
                 UserSession.id == token_hash(session_token),
@@ -65,9 +68,14 @@ async def load_viewer(db: AsyncSession, session_token: str) -> Viewer:
     ).first()
     if row is None:
         return Viewer.anonymous()
-    user, role_strings = row
+    user, role_strings, unread = row
     grants: set[tuple[str, uuid.UUID | None]] = set()
     for entry in role_strings or []:
         role, _sep, org = entry.partition(":")
         grants.add((role, uuid.UUID(org) if org else None))
-    return Viewer(user=user, session_token=session_token, grants=frozenset(grants))
+    return Viewer(
+        user=user,
+        session_token=session_token,
+        grants=frozenset(grants),
+        unread_notifications=int(unread or 0),
+    )

@@ -19,9 +19,11 @@ async def test_sign_in_switch_language_and_sign_out(live_server, browser_page, m
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on(
         "console",
-        lambda message: errors.append(message.text)
-        if message.type == "error" and "Failed to load resource" not in message.text
-        else None,
+        lambda message: (
+            errors.append(message.text)
+            if message.type == "error" and "Failed to load resource" not in message.text
+            else None
+        ),
     )
 
     await page.goto(live_server.url + "/")
