@@ -130,7 +130,7 @@ async def test_only_the_organisations_commissioner_moves_a_cycle(db):
 
 
 async def _due_cycle(db, stage: str = "proposals"):
-    cycle, _viewer_ = await _setup(db, Stage(stage))
+    cycle, _ = await _setup(db, Stage(stage))
     now = dt.datetime.now(dt.UTC)
     db.add(
         StageSchedule(
