@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Select, Text, cast, delete, exists, func, literal, select, text, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from deliberate import audit
+from deliberate import audit, search
 from deliberate.accounts.models import User
 from deliberate.accounts.viewer import Viewer
 from deliberate.cycles import service as cycles
@@ -535,9 +535,10 @@ async def list_proposals(
         query = query.where(Proposal.category == params.category)
     rank = None
     if params.q:
-        tsquery = func.websearch_to_tsquery("english", params.q).op("||")(
-            func.websearch_to_tsquery("simple", params.q)
-        )
+        tsquery = func.websearch_to_tsquery("english", params.q)
+        welsh = search.welsh_tsquery(params.q)
+        if welsh:
+            tsquery = tsquery.op("||")(func.to_tsquery("simple", welsh))
         query = query.where(Proposal.search.op("@@")(tsquery))
         rank = func.ts_rank(Proposal.search, tsquery)
     if params.sort == "relevance" and rank is not None:
