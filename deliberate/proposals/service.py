@@ -496,14 +496,28 @@ class ListParams:
 async def list_proposals(
     db: AsyncSession, viewer: Viewer, cycle: Cycle, params: ListParams
 ) -> ProposalPage:
-    """One query for the page, the total and the viewer's own supports, whatever the page number
-    or the number of proposals."""
+    """Two queries whatever the page number or the number of proposals: the total (an index-only
+    count, with the viewer's supports used in this cycle), then the page itself."""
     viewer_id = viewer.id
-    supported = (
-        exists().where(Support.proposal_id == Proposal.id, Support.user_id == viewer_id)
-        if viewer_id
-        else literal(False)
-    )
+    conditions = [Proposal.cycle_id == cycle.id]
+    if params.status == "withdrawn":
+        conditions.append(Proposal.status == ProposalStatus.WITHDRAWN)
+    else:
+        conditions.append(Proposal.status == ProposalStatus.OPEN)
+        if params.status == "unanswered":
+            conditions.append(Proposal.answer.is_(None))
+        elif params.status in Answer.ALL:
+            conditions.append(Proposal.answer == params.status)
+    if params.category:
+        conditions.append(Proposal.category == params.category)
+    tsquery = None
+    if params.q:
+        tsquery = func.websearch_to_tsquery("english", params.q)
+        welsh = search.welsh_tsquery(params.q)
+        if welsh:
+            tsquery = tsquery.op("||")(func.to_tsquery("simple", welsh))
+        conditions.append(Proposal.search.op("@@")(tsquery))
+
     used = (
         select(func.count())
         .select_from(Support)
@@ -512,37 +526,26 @@ async def list_proposals(
         if viewer_id
         else literal(0)
     )
-    query = (
-        select(
-            Proposal,
-            User.display_name,
-            supported.label("supported"),
-            func.count().over().label("total"),
-            used.label("used"),
-        )
-        .outerjoin(User, User.id == Proposal.author_id)
-        .where(Proposal.cycle_id == cycle.id)
+    total, supports_used = (
+        await db.execute(select(select(func.count()).where(*conditions).scalar_subquery(), used))
+    ).one()
+
+    supported = (
+        exists().where(Support.proposal_id == Proposal.id, Support.user_id == viewer_id)
+        if viewer_id
+        else literal(False)
     )
-    if params.status == "withdrawn":
-        query = query.where(Proposal.status == ProposalStatus.WITHDRAWN)
-    else:
-        query = query.where(Proposal.status == ProposalStatus.OPEN)
-        if params.status == "unanswered":
-            query = query.where(Proposal.answer.is_(None))
-        elif params.status in Answer.ALL:
-            query = query.where(Proposal.answer == params.status)
-    if params.category:
-        query = query.where(Proposal.category == params.category)
-    rank = None
-    if params.q:
-        tsquery = func.websearch_to_tsquery("english", params.q)
-        welsh = search.welsh_tsquery(params.q)
-        if welsh:
-            tsquery = tsquery.op("||")(func.to_tsquery("simple", welsh))
-        query = query.where(Proposal.search.op("@@")(tsquery))
-        rank = func.ts_rank(Proposal.search, tsquery)
-    if params.sort == "relevance" and rank is not None:
-        query = query.order_by(rank.desc(), Proposal.support_count.desc(), Proposal.id)
+    query = (
+        select(Proposal, User.display_name, supported.label("supported"))
+        .outerjoin(User, User.id == Proposal.author_id)
+        .where(*conditions)
+    )
+    if params.sort == "relevance" and tsquery is not None:
+        query = query.order_by(
+            func.ts_rank(Proposal.search, tsquery).desc(),
+            Proposal.support_count.desc(),
+            Proposal.id,
+        )
     elif params.sort == "newest":
         query = query.order_by(Proposal.created_at.desc(), Proposal.id)
     elif params.sort == "random":
@@ -553,12 +556,9 @@ async def list_proposals(
             Proposal.support_count.desc(), Proposal.created_at.desc(), Proposal.id
         )
     query = query.limit(PAGE_SIZE).offset((params.page - 1) * PAGE_SIZE)
-    result = (await db.execute(query)).all()
-    total = result[0].total if result else 0
-    supports_used = result[0].used if result else 0
-    rows = [ProposalRow(row[0], row[1], bool(row[2])) for row in result]
-    pages = max(1, -(-total // PAGE_SIZE)) if total else max(1, params.page if not result else 1)
-    return ProposalPage(rows, total, params.page, pages, supports_used)
+    rows = [ProposalRow(row[0], row[1], bool(row[2])) for row in await db.execute(query)]
+    pages = max(1, -(-int(total) // PAGE_SIZE))
+    return ProposalPage(rows, int(total), params.page, pages, int(supports_used or 0))
 
 
 @dataclass

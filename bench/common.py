@@ -1,0 +1,172 @@
+"""Shared plumbing for the web benchmarks: a scratch database built by the migrations, an app
+served by uvicorn in its own process (one worker), and a load generator on 127.0.0.1.
+
+Every scenario is printed beside a baseline measured in the same run, because these machines are
+noisy and only ratios travel.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from deliberate import db as dbmod  # noqa: E402
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def server_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url
+    return dbmod.embedded_url(Path(os.environ.get("DELIBERATE_DATA_DIR", ROOT / ".deliberate")))
+
+
+def with_database(url: str, name: str) -> str:
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
+
+
+async def scratch_database(prefix: str) -> tuple[str, str]:
+    """Create an empty database and migrate it; returns (url, name)."""
+    from alembic import command
+
+    from deliberate.cli import _alembic_config
+
+    server = server_url()
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(dbmod.plain_url(with_database(server, "postgres")))
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    await admin.close()
+    url = with_database(server, name)
+    await asyncio.to_thread(command.upgrade, _alembic_config(url), "head")
+    return url, name
+
+
+async def drop_database(name: str) -> None:
+    admin = await asyncpg.connect(dbmod.plain_url(with_database(server_url(), "postgres")))
+    await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await admin.close()
+
+
+@contextmanager
+def serve(target: str, env: dict[str, str], *, factory: bool = True):
+    """Run `target` (an import string) under uvicorn with one worker; yields its base URL."""
+    port = free_port()
+    command = [
+        sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(port),
+        "--workers", "1", "--log-level", "warning", "--no-access-log",
+    ]  # fmt: skip
+    if factory:
+        command.append("--factory")
+    pythonpath = os.pathsep.join([str(ROOT), str(ROOT / "bench"), os.environ.get("PYTHONPATH", "")])
+    process = subprocess.Popen(
+        command, cwd=ROOT, env={**os.environ, **env, "PYTHONPATH": pythonpath}
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(base + "/healthz", timeout=1)
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline or process.poll() is not None:
+                    raise RuntimeError(f"server {target} did not start") from None
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@dataclass
+class Result:
+    name: str
+    requests: int
+    seconds: float
+    latencies: list[float]
+    errors: int
+    queries: set[int]
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds
+
+    @property
+    def p99_ms(self) -> float:
+        ordered = sorted(self.latencies)
+        return ordered[max(0, int(len(ordered) * 0.99) - 1)] * 1000 if ordered else 0.0
+
+    @property
+    def p50_ms(self) -> float:
+        return statistics.median(self.latencies) * 1000 if self.latencies else 0.0
+
+
+async def load(
+    name: str,
+    url: str,
+    *,
+    seconds: float = 5.0,
+    concurrency: int = 16,
+    cookies: dict[str, str] | None = None,
+    warmup: float = 1.0,
+) -> Result:
+    """GET `url` from `concurrency` clients for `seconds`; counts only 2xx answers as done."""
+    latencies: list[float] = []
+    queries: set[int] = set()
+    errors = 0
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(limits=limits, cookies=cookies, timeout=30) as client:
+        stop_warm = time.perf_counter() + warmup
+        while time.perf_counter() < stop_warm:
+            await client.get(url)
+        deadline = time.perf_counter() + seconds
+
+        async def worker() -> None:
+            nonlocal errors
+            while time.perf_counter() < deadline:
+                started = time.perf_counter()
+                response = await client.get(url)
+                elapsed = time.perf_counter() - started
+                if response.status_code >= 400:
+                    errors += 1
+                    continue
+                latencies.append(elapsed)
+                if "x-query-count" in response.headers:
+                    queries.add(int(response.headers["x-query-count"]))
+
+        started = time.perf_counter()
+        await asyncio.gather(*[worker() for _ in range(concurrency)])
+        elapsed = time.perf_counter() - started
+    return Result(name, len(latencies), elapsed, latencies, errors, queries)
+
+
+def report(results: list[Result], baseline: Result) -> None:
+    print(f"{'scenario':44} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'queries':>8} {'x B':>6}")
+    for result in [baseline, *results]:
+        queries = ",".join(str(q) for q in sorted(result.queries)) or "-"
+        ratio = result.rps / baseline.rps
+        print(
+            f"{result.name:44} {result.rps:8.1f} {result.p50_ms:8.1f} {result.p99_ms:8.1f} "
+            f"{queries:>8} {ratio:6.2f}" + (f"  errors={result.errors}" if result.errors else "")
+        )
