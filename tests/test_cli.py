@@ -70,6 +70,15 @@ async def test_demo_is_idempotent(clean_db, tmp_path, db):
     assert (await db.execute(text("SELECT count(*) FROM users"))).scalar() == counts
     roles = (await db.execute(text("SELECT DISTINCT role FROM role_grants ORDER BY 1"))).all()
     assert [r[0] for r in roles] == ["admin", "commissioner", "facilitator"]
+    stages = (await db.execute(text("SELECT stage FROM cycles ORDER BY stage"))).scalars().all()
+    assert stages == ["draft", "proposals"]
+    proposals = (await db.execute(text("SELECT count(*), sum(support_count) FROM proposals"))).one()
+    supports = (await db.execute(text("SELECT count(*) FROM supports"))).scalar()
+    assert proposals[0] == 30 and proposals[1] == supports > 0
+    shortlisted = (
+        await db.execute(text("SELECT count(*) FROM proposals WHERE answer = 'taken_forward'"))
+    ).scalar()
+    assert shortlisted >= 1
 
 
 async def test_demo_accounts_can_sign_in(clean_db, tmp_path, make_app):
