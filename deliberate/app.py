@@ -50,7 +50,9 @@ async def healthz(request: Request) -> Response:
 def all_routes() -> list[BaseRoute]:
     from deliberate.accounts.routes import routes as account_routes
     from deliberate.cycles.routes import routes as cycle_routes
+    from deliberate.deliberation.routes import routes as deliberation_routes
     from deliberate.proposals.routes import routes as proposal_routes
+    from deliberate.voting.routes import routes as voting_routes
 
     return [
         Route("/", home, name="home"),
@@ -58,6 +60,8 @@ def all_routes() -> list[BaseRoute]:
         *account_routes,
         *cycle_routes,
         *proposal_routes,
+        *deliberation_routes,
+        *voting_routes,
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]
 

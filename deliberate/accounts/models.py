@@ -73,6 +73,10 @@ class User(Base):
     language: Mapped[str] = mapped_column(String(2), default="en", server_default="en")
     stakeholder_group: Mapped[str | None] = mapped_column(String(40))
     is_active: Mapped[bool] = mapped_column(default=True, server_default=text("true"))
+    # E-mail about mentions and replies: "off", "immediate" or a "daily" digest.
+    email_notifications: Mapped[str] = mapped_column(
+        String(10), default="immediate", server_default="immediate"
+    )
     created_at: Mapped[dt.datetime] = mapped_column(server_default=func.now())
 
     @property

@@ -1,0 +1,1 @@
+"""Ballot definitions, ballots, receipts and the bulletin chain."""
