@@ -107,6 +107,27 @@ def register_actor_resolver(resolver: ActorResolver) -> ActorResolver:
     return resolver
 
 
+PageContext = Callable[[AsyncSession, Viewer, Cycle, set[Actor]], Awaitable[dict[str, Any]]]
+_page_contexts: list[PageContext] = []
+
+
+def register_page_context(provider: PageContext) -> PageContext:
+    """Later parts add what their box on the cycle page needs (e.g. the viewer's ballot), as
+    template variables; their template is included by `cycles/detail.html`."""
+    if provider not in _page_contexts:
+        _page_contexts.append(provider)
+    return provider
+
+
+async def page_context(
+    db: AsyncSession, viewer: Viewer, cycle: Cycle, actors: set[Actor]
+) -> dict[str, Any]:
+    context: dict[str, Any] = {}
+    for provider in _page_contexts:
+        context.update(await provider(db, viewer, cycle, actors))
+    return context
+
+
 async def actors_for(db: AsyncSession, viewer: Viewer, cycle: Cycle) -> set[Actor]:
     actors: set[Actor] = set()
     if not viewer.is_authenticated:

@@ -69,6 +69,7 @@ async def _detail(request: Request, cycle_id: uuid.UUID, status_code: int = 200,
         "extend_form": FormInput(),
         "notice": request.query_params.get("notice"),
     }
+    context.update(await service.page_context(db, ctx.viewer, cycle, actors))
     context.update(overrides)
     return render(request, "cycles/detail.html", context, status_code=status_code)
 
