@@ -141,6 +141,38 @@ async def run_scheduler(sessionmaker: Any, interval: float) -> None:
         await asyncio.sleep(interval)
 
 
+def make_post_events(app: Starlette, database_url: str) -> Any:
+    """The live-post hub: renders a post once per language for the readers of its thread."""
+    from deliberate import i18n
+    from deliberate.deliberation import service as deliberation
+    from deliberate.deliberation.events import PostEvents
+
+    async def render_post(post_id: int, locale: str) -> str | None:
+        async with app.state.sessionmaker() as session:
+            found = await deliberation.post_for_event(session, post_id)
+        if found is None:
+            return None
+        post, author = found
+        token = i18n.locale_var.set(locale)
+        try:
+            template = app.state.templates.get_template("deliberation/_post_item.html")
+            return template.render(
+                row=deliberation.PostRow(post, author, None, None),
+                rights=None,
+                live=True,
+                viewer=None,
+                thread=None,
+                csrf_token="",
+                stances=deliberation.STANCES,
+                reactions=deliberation.REACTIONS,
+                locale=locale,
+            )
+        finally:
+            i18n.locale_var.reset(token)
+
+    return PostEvents(database_url, deliberation.POSTS_CHANNEL, render_post)
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or load_settings()
     configure_logging(settings.log_level, json=settings.production)
@@ -152,6 +184,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         log.info("started", env=settings.env)
         scheduler = None
+        app.state.post_events = post_events
         if settings.scheduler_interval > 0:
             scheduler = asyncio.create_task(
                 run_scheduler(sessionmaker, settings.scheduler_interval)
@@ -163,6 +196,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 scheduler.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await scheduler
+            await post_events.stop()
             await engine.dispose()
 
     app = Starlette(
@@ -182,4 +216,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.database_url = database_url
     app.state.templates = make_environment(app.url_path_for)
     app.state.oidc = OIDCClient(settings) if settings.oidc_enabled else None
+    post_events = make_post_events(app, database_url)
+    app.state.post_events = post_events
     return app

@@ -55,3 +55,18 @@ async def send_mail(settings: Settings, to: str, subject: str, body: str) -> Non
             # The body holds a single-use link: logged outside production only, where following
             # it from the console is the point.
             log.info("mail_written", subject=subject, path=path, body=body)
+
+
+async def send_translated(
+    settings: Settings, to: str, language: str, subject: str, body: str, **variables: object
+) -> None:
+    """Send a message written in the recipient's language, whoever caused it."""
+    from deliberate import i18n
+
+    token = i18n.locale_var.set(language if language in i18n.LOCALES else i18n.DEFAULT_LOCALE)
+    try:
+        subject_text = i18n.gettext(subject)
+        body_text = i18n.gettext(body, **variables)
+    finally:
+        i18n.locale_var.reset(token)
+    await send_mail(settings, to, subject_text, body_text)

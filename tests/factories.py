@@ -112,3 +112,50 @@ async def make_proposal(
     session.add(proposal)
     await session.commit()
     return proposal
+
+
+async def make_panel(session, cycle, members=(), *, private: bool = False, status: str = "drawn"):
+    """A panel with the given users as drawn members."""
+    import datetime as dt
+
+    from deliberate.deliberation.models import Panel, Volunteer
+
+    panel = Panel(
+        cycle_id=cycle.id,
+        size=max(3, len(members)),
+        attributes=[],
+        threads_private=private,
+        status=status,
+        seed="test seed",
+    )
+    session.add(panel)
+    await session.flush()
+    for user in members:
+        session.add(
+            Volunteer(
+                panel_id=panel.id,
+                cycle_id=cycle.id,
+                user_id=user.id,
+                name=user.display_name,
+                email=user.email,
+                attributes={},
+                consent_at=dt.datetime.now(dt.UTC),
+                status="selected",
+            )
+        )
+    await session.commit()
+    return panel
+
+
+async def make_thread(session, cycle, title: str = "Transport to the centre", proposal=None):
+    from deliberate.deliberation.models import Thread
+
+    thread = Thread(
+        cycle_id=cycle.id,
+        title=title,
+        kind="proposal" if proposal else "general",
+        proposal_id=proposal.id if proposal else None,
+    )
+    session.add(thread)
+    await session.commit()
+    return thread

@@ -117,6 +117,9 @@ class Action(enum.StrEnum):
     SHORTLIST = "shortlist"
     FOLLOW = "follow"
     VOLUNTEER = "volunteer"
+    CONFIGURE_PANEL = "configure_panel"
+    DRAW_PANEL = "draw_panel"
+    LEAVE_PANEL = "leave_panel"
     POST = "post"
     MODERATE = "moderate"
     VOTE = "vote"
@@ -148,6 +151,7 @@ PERMITS: dict[Stage, dict[Action, frozenset[Actor]]] = {
     _S.DRAFT: {
         _A.EDIT_CYCLE: frozenset({_R.COMMISSIONER}),
         _A.MOVE_CYCLE: frozenset({_R.COMMISSIONER}),
+        _A.CONFIGURE_PANEL: frozenset({_R.COMMISSIONER}),
     },
     _S.PROPOSALS: {
         _A.MOVE_CYCLE: frozenset({_R.COMMISSIONER}),
@@ -159,6 +163,9 @@ PERMITS: dict[Stage, dict[Action, frozenset[Actor]]] = {
         _A.SHORTLIST: frozenset({_R.COMMISSIONER}),
         _A.FOLLOW: frozenset({_R.CITIZEN}),
         _A.VOLUNTEER: frozenset({_R.CITIZEN}),
+        _A.CONFIGURE_PANEL: frozenset({_R.COMMISSIONER}),
+        _A.DRAW_PANEL: frozenset({_R.COMMISSIONER, _R.FACILITATOR}),
+        _A.LEAVE_PANEL: frozenset({_R.PANEL}),
     },
     _S.DELIBERATION: {
         _A.MOVE_CYCLE: frozenset({_R.COMMISSIONER}),
@@ -166,6 +173,9 @@ PERMITS: dict[Stage, dict[Action, frozenset[Actor]]] = {
         _A.FOLLOW: frozenset({_R.CITIZEN}),
         _A.POST: frozenset({_R.PANEL, _R.FACILITATOR}),
         _A.MODERATE: frozenset({_R.FACILITATOR}),
+        # Replacements for members who leave are drawn during deliberation too.
+        _A.DRAW_PANEL: frozenset({_R.COMMISSIONER, _R.FACILITATOR}),
+        _A.LEAVE_PANEL: frozenset({_R.PANEL}),
     },
     _S.VOTING: {
         _A.MOVE_CYCLE: frozenset({_R.COMMISSIONER}),
@@ -200,6 +210,9 @@ ACTION_LABELS = {
     _A.SHORTLIST: lazy_gettext("Build the shortlist"),
     _A.FOLLOW: lazy_gettext("Follow this cycle"),
     _A.VOLUNTEER: lazy_gettext("Volunteer for the citizens' panel"),
+    _A.CONFIGURE_PANEL: lazy_gettext("Set up the citizens' panel"),
+    _A.DRAW_PANEL: lazy_gettext("Draw the panel by lot"),
+    _A.LEAVE_PANEL: lazy_gettext("Leave the panel"),
     _A.POST: lazy_gettext("Take part in the panel's discussions"),
     _A.MODERATE: lazy_gettext("Moderate discussions"),
     _A.VOTE: lazy_gettext("Vote"),

@@ -6,7 +6,14 @@ from __future__ import annotations
 
 import contextlib
 
-from factories import PASSWORD, make_cycle, make_organisation, make_proposal, make_user
+from factories import (
+    PASSWORD,
+    make_cycle,
+    make_organisation,
+    make_panel,
+    make_proposal,
+    make_user,
+)
 from helpers import Browser, field_error, soup
 from sqlalchemy import select
 
@@ -147,6 +154,7 @@ async def test_following_a_cycle_brings_stage_change_notices(app, db):
     follower = await make_user(db, "follower@example.org")
     author = await make_user(db, "author@example.org")
     await make_proposal(db, cycle, author, answer="taken_forward")
+    await make_panel(db, cycle, [author])
     async with signed_in(app, "follower@example.org") as browser:
         response = await browser.submit(
             f"/cycles/{cycle.id}/follow", {"follow": "on"}, form_page=f"/cycles/{cycle.id}"

@@ -9,7 +9,7 @@ import datetime as dt
 import itertools
 
 import pytest
-from factories import make_cycle, make_organisation, make_proposal, make_user
+from factories import make_cycle, make_organisation, make_panel, make_proposal, make_user
 from sqlalchemy import select
 
 from deliberate.accounts.models import Role
@@ -47,6 +47,8 @@ async def _setup(db, stage: Stage):
     cycle = await make_cycle(db, organisation, stage=stage.value)
     # Leaving proposals needs a shortlist: give every cycle one, so only the table decides.
     await make_proposal(db, cycle, commissioner, answer="taken_forward")
+    # ...and a drawn panel, which entering deliberation needs too.
+    await make_panel(db, cycle, [commissioner])
     viewer = _viewer(commissioner, {(Role.COMMISSIONER.value, organisation.id)})
     return cycle, viewer
 
@@ -106,6 +108,17 @@ def test_every_transition_moves_between_neighbours():
     for transition in TRANSITIONS:
         assert abs(transition.source.index - transition.target.index) == 1
     assert not permits(Stage.CLOSED, Action.PROPOSE, set(Actor))
+
+
+async def test_leaving_proposals_needs_a_drawn_panel(db):
+    organisation = await make_organisation(db)
+    commissioner = await make_user(db, "com@example.org")
+    cycle = await make_cycle(db, organisation, stage="proposals")
+    await make_proposal(db, cycle, commissioner, answer="taken_forward")
+    viewer = _viewer(commissioner, {(Role.COMMISSIONER.value, organisation.id)})
+    with pytest.raises(WrongStage) as error:
+        await service.move_cycle(db, viewer, cycle.id, Stage.DELIBERATION)
+    assert "panel has not been drawn" in str(error.value.message)
 
 
 async def test_leaving_proposals_needs_a_shortlist(db):

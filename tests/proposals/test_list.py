@@ -44,7 +44,7 @@ async def test_filters_and_sorts(client, db):
     author = await make_user(db)
     await make_proposal(db, cycle, author, title="Least supported", support_count=1)
     await make_proposal(db, cycle, author, title="Most supported", support_count=9, answer="taken_forward")  # fmt: skip
-    await make_proposal(db, cycle, author, title="Middle", support_count=4, category="activities")
+    await make_proposal(db, cycle, author, title="Middle", support_count=4, category="activities")  # fmt: skip
 
     by_support = await client.get(f"/cycles/{cycle.id}/proposals")
     assert titles(by_support) == ["Most supported", "Middle", "Least supported"]
