@@ -45,6 +45,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("--format", choices=("json", "text"), default="text", dest="output")
     p.set_defaults(func=handle_tally)
 
+    v = subparsers.add_parser(
+        "verify",
+        help="check a bulletin of receipts (bulletin.json) and say where its hash chain breaks",
+        description=(
+            "Recompute every entry of a bulletin exported from a cycle's page: each entry's hash "
+            "and its link to the previous entry. Exit code 0 when the chain holds, 1 when it "
+            "breaks (the first broken entry is named), 2 when the file cannot be read."
+        ),
+    )
+    v.add_argument("file", help="path to a bulletin.json file")
+    v.add_argument("--receipt", help="also check that this receipt code is in the chain")
+    v.set_defaults(func=handle_verify)
+
 
 def _default_method(data: PBFile | PrefLibFile) -> str:
     if isinstance(data, PrefLibFile):
@@ -150,6 +163,36 @@ def to_text(name: str, result: Result, data: PBFile | PrefLibFile, label: str) -
     for note in result.notes:
         lines.append(f"note: {note}")
     return "\n".join(lines)
+
+
+def handle_verify(args: argparse.Namespace) -> int:
+    from .chain import receipt_hash, verify_chain
+
+    try:
+        document = json.loads(Path(args.file).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        print(f"error: no such file: {args.file}", file=sys.stderr)
+        return EXIT_USAGE
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        print(f"error: {args.file} is not JSON: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if not isinstance(document, dict):
+        print(f"error: {args.file} is not a bulletin", file=sys.stderr)
+        return EXIT_USAGE
+    verdict = verify_chain(document)
+    if not verdict.ok:
+        where = f"entry {verdict.broken_seq}" if verdict.broken_seq else "the file"
+        print(f"BROKEN at {where}: {verdict.reason}")
+        return 1
+    print(f"OK: {verdict.entries} entries, the chain holds (cycle {document['cycle_id']})")
+    if args.receipt:
+        wanted = receipt_hash(args.receipt)
+        found = [e for e in document["entries"] if e.get("receipt_hash") == wanted]
+        if not found:
+            print("receipt NOT FOUND in this bulletin")
+            return 1
+        print(f"receipt found: entry {found[0]['seq']}")
+    return EXIT_OK
 
 
 def main(argv: Sequence[str] | None = None) -> int:

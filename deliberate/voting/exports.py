@@ -1,0 +1,140 @@
+"""The anonymised open-data export of a closed vote, and everything computed from it.
+
+The tally stored when the vote closes is computed from exactly this data, so that
+`deliberate tally ballots.pb` on the published file gives the published result. The export holds
+options as ids "1".."m" (their position on the ballot), and ballots as
+[anonymous voter id, group or None, weight as exact text, choice], in a shuffled order.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from fractions import Fraction
+from typing import Any
+
+from deliberate.voting.counting import (
+    BUDGET_METHODS,
+    RANKED_METHODS,
+    Ballot,
+    Election,
+    Result,
+    tally,
+)
+from deliberate.voting.counting.model import exact, simplify, to_plain
+from deliberate.voting.formats import write_pb, write_preflib
+
+POINTS_METHODS = frozenset({"score", "cumulative", "quadratic"})
+PB_VOTE_TYPES = {"score": "scoring", "cumulative": "cumulative", "quadratic": "cumulative"}
+
+
+def ballot_from_choice(
+    voter: str, choice: dict[str, Any], weight: Any = 1, group: str | None = None
+) -> Ballot:
+    if "ranking" in choice:
+        return Ballot.ranked(voter, list(choice["ranking"]), weight, group)
+    if "points" in choice:
+        return Ballot.scored(voter, {k: int(v) for k, v in choice["points"].items()}, weight, group)
+    return Ballot.approval(voter, choice.get("approvals", []), weight, group)
+
+
+def election_from_export(export: dict[str, Any]) -> Election:
+    options = [str(o["id"]) for o in export["options"]]
+    costs = {str(o["id"]): int(o["cost"] or 0) for o in export["options"]}
+    names = {str(o["id"]): o["title"] for o in export["options"]}
+    ballots = [
+        ballot_from_choice(voter, choice, exact(weight), group)
+        for voter, group, weight, choice in export["ballots"]
+    ]
+    method = export["method"]
+    budget_method = method in BUDGET_METHODS
+    meta = {
+        "description": export.get("title", ""),
+        "country": "United Kingdom",
+        "unit": export.get("organisation", ""),
+        "instance": export.get("cycle_id", ""),
+        "rule": method,
+    }
+    if budget_method:
+        meta["currency"] = "GBP"
+    if method in PB_VOTE_TYPES:
+        meta["vote_type"] = PB_VOTE_TYPES[method]
+    return Election(
+        options=options,
+        ballots=ballots,
+        costs=costs if budget_method else {o: costs[o] for o in options},
+        budget=int(export["budget"]) if budget_method else None,
+        names=names,
+        meta=meta,
+    )
+
+
+def count(export: dict[str, Any]) -> Result:
+    """The count, with the method's defaults only: the rules of the ballot were enforced on
+    arrival, so nothing else is needed and anyone can repeat it with `deliberate tally`."""
+    return tally(export["method"], election_from_export(export))
+
+
+def result_json(result: Result) -> dict[str, Any]:
+    out = result.to_dict(payments=False, rounds=True)
+    if result.method in BUDGET_METHODS:
+        out["total_cost"] = to_plain(result.total_cost)
+    return out
+
+
+def payments_by_group(export: dict[str, Any], result: Result) -> dict[str, dict[str, Any]]:
+    """MES: what each stakeholder group (never an identifiable voter) paid for each project."""
+    groups = {voter: group or "" for voter, group, _w, _c in export["ballots"]}
+    out: dict[str, dict[str, Fraction]] = {}
+    for voter, paid in result.payments.items():
+        row = out.setdefault(groups.get(voter, ""), {})
+        for option, amount in paid.items():
+            row[option] = row.get(option, Fraction(0)) + Fraction(amount)
+    return {g: {o: to_plain(simplify(v)) for o, v in row.items()} for g, row in out.items()}
+
+
+def pb_text(export: dict[str, Any]) -> str:
+    election = election_from_export(export)
+    if export["method"] in RANKED_METHODS:
+        return write_pb(election, vote_type="ordinal")
+    if export["method"] in POINTS_METHODS:
+        return write_pb(election, vote_type=PB_VOTE_TYPES[export["method"]])
+    return write_pb(election, vote_type="approval")
+
+
+def preflib_kind(export: dict[str, Any]) -> str | None:
+    """PrefLib's .soi for ranked methods, when every weight is whole (PrefLib counts)."""
+    if export["method"] not in RANKED_METHODS:
+        return None
+    if any(exact(weight) != int(exact(weight)) for _v, _g, weight, _c in export["ballots"]):
+        return None
+    return "soi"
+
+
+def preflib_text(export: dict[str, Any]) -> str:
+    election = election_from_export(export)
+    return write_preflib(election, kind="soi", title=export.get("title", ""))
+
+
+def csv_text(export: dict[str, Any]) -> str:
+    """One row per ballot: voter, group, weight, then one column per option (approved 1/0,
+    points, or rank position; empty when not ranked)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    options = [str(o["id"]) for o in export["options"]]
+    writer.writerow(["voter_id", "group", "weight", *[f"option_{o}" for o in options]])
+    for voter, group, weight, choice in export["ballots"]:
+        if "ranking" in choice:
+            position = {o: i for i, o in enumerate(choice["ranking"], start=1)}
+            cells = [str(position.get(o, "")) for o in options]
+        elif "points" in choice:
+            cells = [str(choice["points"].get(o, 0)) for o in options]
+        else:
+            approved = set(choice.get("approvals", []))
+            cells = ["1" if o in approved else "0" for o in options]
+        writer.writerow([voter, group or "", weight, *cells])
+    return out.getvalue()
+
+
+def options_csv_rows(export: dict[str, Any]) -> list[list[str]]:
+    return [[str(o["id"]), o["title"], str(o["cost"] or "")] for o in export["options"]]

@@ -1,0 +1,1269 @@
+"""The vote: ballot definitions (set in draft, frozen when voting opens), who may vote, voters'
+stakeholder groups, casting (one ballot per voter, replaceable until the close, judged by the
+stage at commit), receipts and the public bulletin chain, and the tally computed in the
+transaction that closes the vote.
+
+Weights come only from the server's record (`voter_groups` and the definition), read at tally
+time; nothing a voter posts can change them. Choices are never logged or audited.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import random
+import uuid
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from deliberate import audit
+from deliberate.accounts.models import Organisation
+from deliberate.accounts.viewer import Viewer
+from deliberate.cycles import service as cycles
+from deliberate.cycles.models import Cycle, StakeholderGroupDef
+from deliberate.cycles.stages import Action, Actor, Stage, on_entering, on_leaving
+from deliberate.db import utcnow
+from deliberate.deliberation.models import MEMBER_STATUSES, Volunteer
+from deliberate.errors import Invalid, NotAllowed, NotFound, SignInRequired, WrongStage
+from deliberate.forms import EMAIL_RE, FormInput
+from deliberate.i18n import LazyString, format_datetime_local, lazy_gettext
+from deliberate.logging import get_logger
+from deliberate.proposals import service as proposals
+from deliberate.voting import chain, exports
+from deliberate.voting.counting import (
+    BUDGET_METHODS,
+    RANKED_METHODS,
+    CountingError,
+    group_normalised_weights,
+    validate_ballot,
+)
+from deliberate.voting.models import (
+    BallotDefinition,
+    BallotOption,
+    BulletinEntry,
+    CastBallot,
+    EligibleVoter,
+    Tally,
+    VoterGroup,
+)
+
+log = get_logger("deliberate.voting")
+BULLETIN_LOCK = 0x0B0110  # advisory lock namespace: one appender per cycle at a time
+
+METHOD_LABELS: dict[str, LazyString] = {
+    "approval": lazy_gettext("Approval: tick every option you support"),
+    "score": lazy_gettext("Score: give each option a score"),
+    "cumulative": lazy_gettext("Cumulative: share out your points"),
+    "quadratic": lazy_gettext("Quadratic: spend credits, each extra vote costs more"),
+    "borda": lazy_gettext("Borda count: rank the options"),
+    "irv": lazy_gettext("Instant runoff: rank the options"),
+    "schulze": lazy_gettext("Schulze: rank the options, compared in pairs"),
+    "greedy": lazy_gettext("Participatory budget, most supported first"),
+    "mes": lazy_gettext("Participatory budget, Method of Equal Shares"),
+}
+METHOD_EXPLANATIONS: dict[str, LazyString] = {
+    "approval": lazy_gettext(
+        "Each voter ticked the options they support. An option's score is the total voice of "
+        "the people who ticked it, and the options are ranked by that score."
+    ),
+    "score": lazy_gettext(
+        "Each voter gave every option a score. An option's score is the total of the scores it "
+        "received, each counted with the voter's voice; the highest total comes first."
+    ),
+    "cumulative": lazy_gettext(
+        "Each voter shared out a fixed number of points among the options, putting more points "
+        "on what matters most to them. Options are ranked by the points they received."
+    ),
+    "quadratic": lazy_gettext(
+        "Each voter had a number of credits. One vote for an option cost 1 credit, two votes "
+        "cost 4, three cost 9, so strong feelings cost more. Options are ranked by their votes."
+    ),
+    "borda": lazy_gettext(
+        "Each voter ranked the options. An option gets one point for every option a voter "
+        "ranked below it; options left unranked get none. The most points comes first."
+    ),
+    "irv": lazy_gettext(
+        "Each voter ranked the options. Everyone's first choices are counted; if no option has "
+        "more than half, the last one is removed and its votes go to each voter's next choice, "
+        "until one option has a majority."
+    ),
+    "schulze": lazy_gettext(
+        "Each voter ranked the options. Every pair of options is compared: how many voters put "
+        "one above the other. The winner is the option that beats every other one, directly or "
+        "through a chain of stronger wins."
+    ),
+    "greedy": lazy_gettext(
+        "Each voter chose the projects they support. The projects are funded in order of "
+        "support, skipping any that no longer fit in what is left of the budget."
+    ),
+    "mes": lazy_gettext(
+        "Each voter chose the projects they support. The budget is split into equal shares, "
+        "one per voter. A project is funded when the people who support it can pay for it "
+        "together from their shares, cheapest per supporter first, so every group's share of "
+        "the budget goes to what that group wants."
+    ),
+}
+ELIGIBILITY_LABELS: dict[str, LazyString] = {
+    "citizens": lazy_gettext("Everyone signed in"),
+    "list": lazy_gettext("Only the eligible residents on an imported list"),
+    "panel": lazy_gettext("Only the citizens' panel"),
+}
+WEIGHTING_LABELS: dict[str, LazyString] = {
+    "none": lazy_gettext("Every vote counts the same"),
+    "multiplier": lazy_gettext("A multiplier for each stakeholder group"),
+    "equal_voice": lazy_gettext(
+        "Each group's voice matches its share, however many of the group vote"
+    ),
+}
+VISIBILITY_LABELS: dict[str, LazyString] = {
+    "sealed": lazy_gettext("Sealed until voting closes"),
+    "live": lazy_gettext("Shown live while voting is open"),
+}
+POINTS_METHODS = exports.POINTS_METHODS
+
+# The parameters each method's ballot page and checks use: (name, default, minimum, maximum).
+PARAMS: dict[str, tuple[tuple[str, int | None, int, int], ...]] = {
+    "approval": (("max_approvals", None, 1, 100),),
+    "score": (("max_score", 5, 1, 100),),
+    "cumulative": (("max_total", 10, 1, 10_000), ("max_per_option", None, 1, 10_000)),
+    "quadratic": (("credits", 25, 1, 10_000),),
+    "borda": (("max_rank", None, 1, 100),),
+    "irv": (("max_rank", None, 1, 100),),
+    "schulze": (("max_rank", None, 1, 100),),
+    "greedy": (("budget", None, 1, 10**12), ("max_approvals", None, 1, 100)),
+    "mes": (("budget", None, 1, 10**12), ("max_approvals", None, 1, 100)),
+}
+PARAM_LABELS: dict[str, LazyString] = {
+    "max_approvals": lazy_gettext("Most options a voter may choose (leave empty for no limit)"),
+    "max_score": lazy_gettext("Highest score (scores run from 0)"),
+    "max_total": lazy_gettext("Points each voter shares out"),
+    "max_per_option": lazy_gettext("Most points on one option (leave empty for no limit)"),
+    "credits": lazy_gettext("Credits each voter has"),
+    "max_rank": lazy_gettext("Most options a voter may rank (leave empty to rank them all)"),
+    "budget": lazy_gettext("Budget to share out, in pounds (empty: the cycle's budget)"),
+}
+
+
+def method_kind(method: str) -> str:
+    if method in RANKED_METHODS:
+        return "ranking"
+    if method in POINTS_METHODS:
+        return "points"
+    return "approvals"
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+async def get_definition(db: AsyncSession, cycle_id: uuid.UUID) -> BallotDefinition | None:
+    """The cycle's definition; found ones are kept for the session (one request), since the
+    eligibility check asks for it on every page of the cycle."""
+    cache = db.info.setdefault("ballot_definitions", {})
+    if cycle_id not in cache:
+        found = await db.scalar(
+            select(BallotDefinition).where(BallotDefinition.cycle_id == cycle_id)
+        )
+        if found is None:
+            return None
+        cache[cycle_id] = found
+    return cache[cycle_id]
+
+
+async def get_options(db: AsyncSession, cycle_id: uuid.UUID) -> list[BallotOption]:
+    return list(
+        (
+            await db.execute(
+                select(BallotOption)
+                .where(BallotOption.cycle_id == cycle_id)
+                .order_by(BallotOption.position)
+            )
+        ).scalars()
+    )
+
+
+async def cycle_groups(db: AsyncSession, cycle_id: uuid.UUID) -> list[StakeholderGroupDef]:
+    return list(
+        (
+            await db.execute(
+                select(StakeholderGroupDef)
+                .where(StakeholderGroupDef.cycle_id == cycle_id)
+                .order_by(StakeholderGroupDef.position)
+            )
+        ).scalars()
+    )
+
+
+def effective_params(definition: BallotDefinition, cycle_budget: int) -> dict[str, Any]:
+    params = {
+        name: definition.params.get(name, default)
+        for name, default, *_ in PARAMS[definition.method]
+    }
+    if definition.method in BUDGET_METHODS and not params.get("budget"):
+        params["budget"] = cycle_budget
+    return params
+
+
+# --- the commissioner's ballot definition ------------------------------------------------------
+
+
+@dataclass
+class DefinitionPage:
+    cycle: Cycle
+    definition: BallotDefinition | None
+    groups: list[StakeholderGroupDef]
+    eligible_count: int
+    editable: bool
+
+
+async def definition_page(db: AsyncSession, viewer: Viewer, cycle_id: uuid.UUID) -> DefinitionPage:
+    cycle = await cycles.get_cycle(db, cycle_id, viewer)
+    actors = await cycles.actors_for(db, viewer, cycle)
+    if Actor.COMMISSIONER not in actors:
+        if not viewer.is_authenticated:
+            raise SignInRequired()
+        raise NotAllowed()
+    definition = await get_definition(db, cycle.id)
+    eligible = int(
+        await db.scalar(
+            select(func.count())
+            .select_from(EligibleVoter)
+            .where(EligibleVoter.cycle_id == cycle.id)
+        )
+        or 0
+    )
+    return DefinitionPage(
+        cycle=cycle,
+        definition=definition,
+        groups=list(cycle.groups),
+        eligible_count=eligible,
+        editable=cycle.current_stage == Stage.DRAFT,
+    )
+
+
+def form_from_definition(definition: BallotDefinition | None) -> FormInput:
+    if definition is None:
+        return FormInput(
+            {
+                "method": "mes",
+                "eligibility": "citizens",
+                "weighting": "none",
+                "results_visibility": "sealed",
+            }
+        )
+    data = {
+        "method": definition.method,
+        "eligibility": definition.eligibility,
+        "weighting": definition.weighting,
+        "results_visibility": definition.results_visibility,
+    }
+    for name, value in definition.params.items():
+        data[f"{definition.method}_{name}"] = "" if value is None else str(value)
+    for key, value in definition.multipliers.items():
+        data[f"multiplier_{key}"] = value
+    return FormInput(data)
+
+
+def _int_field(form: FormInput, name: str, low: int, high: int) -> int | None:
+    raw = form.get(name).replace(",", "").replace("£", "")
+    if not raw:
+        return None
+    try:
+        value = int(raw)
+    except ValueError:
+        form.add_error(name, lazy_gettext("Enter a whole number."))
+        return None
+    if not low <= value <= high:
+        form.add_error(
+            name, lazy_gettext("Enter a number from %(low)s to %(high)s.", low=low, high=high)
+        )
+        return None
+    return value
+
+
+async def save_definition(
+    db: AsyncSession, viewer: Viewer, cycle_id: uuid.UUID, form: FormInput
+) -> BallotDefinition:
+    cycle = await cycles.lock_cycle(db, cycle_id, for_update=True)
+    cycles.require(viewer, cycle, Action.EDIT_CYCLE, await cycles.actors_for(db, viewer, cycle))
+    groups = await cycle_groups(db, cycle.id)
+    method = form.choice("method", METHOD_LABELS)
+    eligibility = form.choice("eligibility", ELIGIBILITY_LABELS)
+    weighting = form.choice("weighting", WEIGHTING_LABELS)
+    visibility = form.choice("results_visibility", VISIBILITY_LABELS)
+    params: dict[str, Any] = {}
+    if method:
+        for name, default, low, high in PARAMS[method]:
+            value = _int_field(form, f"{method}_{name}", low, high)
+            params[name] = value if value is not None else default
+        if method == "cumulative" and params.get("max_per_option"):
+            if params["max_per_option"] > params["max_total"]:
+                form.add_error(
+                    "cumulative_max_per_option",
+                    lazy_gettext("This cannot be more than the points each voter shares out."),
+                )
+    multipliers: dict[str, str] = {}
+    if weighting in ("multiplier", "equal_voice") and not groups:
+        form.add_error(
+            "weighting",
+            lazy_gettext("This cycle has no stakeholder groups: add them to the cycle first."),
+        )
+    if weighting == "multiplier":
+        for group in groups:
+            name = f"multiplier_{group.key}"
+            raw = form.get(name) or "1"
+            try:
+                value = Fraction(raw.replace(",", "."))
+            except (ValueError, ZeroDivisionError):
+                form.add_error(name, lazy_gettext("Enter a number, like 1 or 1.5."))
+                continue
+            if not 0 < value <= 100:
+                form.add_error(name, lazy_gettext("Enter a number above 0 and up to 100."))
+                continue
+            multipliers[group.key] = raw.replace(",", ".")
+    form.raise_if_invalid()
+    definition = await get_definition(db, cycle.id)
+    created = definition is None
+    if definition is None:
+        definition = BallotDefinition(cycle_id=cycle.id)
+        db.add(definition)
+        db.info.setdefault("ballot_definitions", {})[cycle.id] = definition
+    definition.method = str(method)
+    definition.params = params
+    definition.eligibility = str(eligibility)
+    definition.weighting = str(weighting)
+    definition.multipliers = multipliers
+    definition.results_visibility = str(visibility)
+    definition.updated_by_id = viewer.id
+    definition.updated_at = utcnow()
+    await db.flush()
+    await audit.record(
+        db,
+        viewer.user,
+        "ballot.defined" if created else "ballot.definition_changed",
+        definition,
+        {
+            "cycle_id": str(cycle.id),
+            "method": definition.method,
+            "params": params,
+            "eligibility": definition.eligibility,
+            "weighting": definition.weighting,
+            "multipliers": multipliers,
+            "results_visibility": definition.results_visibility,
+        },
+    )
+    return definition
+
+
+async def import_eligible(
+    db: AsyncSession, viewer: Viewer, cycle_id: uuid.UUID, content: str
+) -> int:
+    """Replace the list of eligible residents from CSV: an `email` column and, optionally, a
+    `group` column whose value (a group key of this cycle) verifies the voter's group."""
+    cycle = await cycles.lock_cycle(db, cycle_id, for_update=True)
+    cycles.require(viewer, cycle, Action.EDIT_CYCLE, await cycles.actors_for(db, viewer, cycle))
+    group_keys = {group.key for group in await cycle_groups(db, cycle.id)}
+    reader = csv.reader(io.StringIO(content.lstrip("\ufeff")))
+    rows: dict[str, str | None] = {}
+    header: list[str] | None = None
+    for line, row in enumerate(reader, start=1):
+        if not row or not any(cell.strip() for cell in row):
+            continue
+        cells = [cell.strip() for cell in row]
+        if header is None and "email" in [c.lower() for c in cells]:
+            header = [c.lower() for c in cells]
+            continue
+        header = header or ["email", "group"]
+        record = dict(zip(header, cells, strict=False))
+        email = (record.get("email") or "").lower()
+        group = record.get("group") or None
+        if not EMAIL_RE.match(email):
+            raise Invalid(
+                {"file": lazy_gettext("Line %(line)s: not an e-mail address.", line=line)}
+            )
+        if group and group not in group_keys:
+            raise Invalid(
+                {
+                    "file": lazy_gettext(
+                        "Line %(line)s: %(group)s is not one of this cycle's groups.",
+                        line=line,
+                        group=group,
+                    )
+                }
+            )
+        rows[email] = group
+    if not rows:
+        raise Invalid({"file": lazy_gettext("The file has no e-mail addresses.")})
+    if len(rows) > 500_000:
+        raise Invalid({"file": lazy_gettext("The list is too long.")})
+    await db.execute(EligibleVoter.__table__.delete().where(EligibleVoter.cycle_id == cycle.id))
+    items = [{"cycle_id": cycle.id, "email": e, "group_key": g} for e, g in rows.items()]
+    for start in range(0, len(items), 5000):
+        await db.execute(insert(EligibleVoter), items[start : start + 5000])
+    await audit.record(db, viewer.user, "ballot.eligible_imported", cycle, {"count": len(rows)})
+    return len(rows)
+
+
+# --- the stage machine's view of the vote ------------------------------------------------------
+
+
+@on_leaving(Stage.DELIBERATION)
+async def ballot_must_be_set_up(db: AsyncSession, cycle: Cycle) -> LazyString | None:
+    definition = await get_definition(db, cycle.id)
+    if definition is None:
+        return lazy_gettext(
+            "Set up the ballot before voting opens: choose the voting method on the ballot page."
+        )
+    if definition.method in BUDGET_METHODS:
+        shortlist = await proposals.shortlist(db, cycle.id)
+        missing = [p.title for p in shortlist if p.estimated_cost is None]
+        if missing:
+            return lazy_gettext(
+                "Every shortlisted proposal needs an estimated cost for a budget vote "
+                "(missing: %(titles)s).",
+                titles=", ".join(missing[:5]),
+            )
+    return None
+
+
+@on_entering(Stage.VOTING)
+async def freeze_ballot(db: AsyncSession, cycle: Cycle, context: dict[str, Any]) -> None:
+    """Snapshot the shortlist into the ballot's options and freeze the definition. Reopening the
+    vote after going back to deliberation keeps the options once anyone has voted."""
+    definition = await get_definition(db, cycle.id)
+    if definition is None:  # the exit condition refuses this; backwards moves skip it
+        raise WrongStage(lazy_gettext("Set up the ballot before voting opens."))
+    has_ballots = await db.scalar(
+        select(func.count()).select_from(CastBallot).where(CastBallot.cycle_id == cycle.id)
+    )
+    if not has_ballots:
+        await db.execute(BallotOption.__table__.delete().where(BallotOption.cycle_id == cycle.id))
+        shortlist = await proposals.shortlist(db, cycle.id)
+        for position, proposal in enumerate(shortlist, start=1):
+            db.add(
+                BallotOption(
+                    cycle_id=cycle.id,
+                    proposal_id=proposal.id,
+                    position=position,
+                    title=proposal.title,
+                    language=proposal.language,
+                    cost=proposal.estimated_cost,
+                )
+            )
+    definition.frozen_at = utcnow()
+    await db.flush()
+    actor = context.get("actor")
+    await audit.record(
+        db,
+        actor.user if actor else None,
+        "ballot.frozen",
+        definition,
+        {"cycle_id": str(cycle.id), "options": len(await get_options(db, cycle.id))},
+    )
+
+
+@on_entering(Stage.SPECIFICATION)
+async def close_and_tally(db: AsyncSession, cycle: Cycle, context: dict[str, Any]) -> None:
+    """The tally, inside the transaction that closes the vote: the closing move holds the cycle
+    row FOR UPDATE, so every ballot acknowledged before it is here, and none can follow."""
+    if context.get("source") != Stage.VOTING:
+        return
+    await store_tally(db, cycle)
+    actor = context.get("actor")
+    await audit.record(db, actor.user if actor else None, "ballot.tallied", cycle)
+
+
+@cycles.register_actor_resolver
+async def voter_actor(db: AsyncSession, viewer: Viewer, cycle: Cycle) -> set[Actor]:
+    if cycle.stage != Stage.VOTING.value or not viewer.is_authenticated:
+        return set()
+    return {Actor.VOTER} if await may_vote(db, viewer, cycle) else set()
+
+
+async def may_vote(db: AsyncSession, viewer: Viewer, cycle: Cycle) -> bool:
+    definition = await get_definition(db, cycle.id)
+    if definition is None or viewer.user is None:
+        return False
+    if definition.eligibility == "citizens":
+        return True
+    if definition.eligibility == "list":
+        found = await db.scalar(
+            select(EligibleVoter.email).where(
+                EligibleVoter.cycle_id == cycle.id,
+                EligibleVoter.email == viewer.user.email.lower(),
+            )
+        )
+        return found is not None and viewer.user.email_verified
+    found = await db.scalar(
+        select(Volunteer.id).where(
+            Volunteer.cycle_id == cycle.id,
+            Volunteer.user_id == viewer.id,
+            Volunteer.status.in_(MEMBER_STATUSES),
+        )
+    )
+    return found is not None
+
+
+# --- voters' groups ----------------------------------------------------------------------------
+
+
+async def voter_group(db: AsyncSession, viewer: Viewer, cycle_id: uuid.UUID) -> VoterGroup | None:
+    if not viewer.is_authenticated:
+        return None
+    return await db.get(VoterGroup, (cycle_id, viewer.id))
+
+
+async def _verified_group(db: AsyncSession, viewer: Viewer, cycle_id: uuid.UUID) -> str | None:
+    assert viewer.user is not None
+    return await db.scalar(
+        select(EligibleVoter.group_key).where(
+            EligibleVoter.cycle_id == cycle_id, EligibleVoter.email == viewer.user.email.lower()
+        )
+    )
+
+
+async def declare_group(
+    db: AsyncSession, viewer: Viewer, cycle_id: uuid.UUID, form: FormInput
+) -> VoterGroup:
+    cycle = await cycles.lock_cycle(db, cycle_id)
+    _voting_open(cycle)
+    cycles.require(viewer, cycle, Action.VOTE, await cycles.actors_for(db, viewer, cycle))
+    groups = {g.key: g for g in await cycle_groups(db, cycle.id)}
+    key = form.choice("group", groups)
+    form.raise_if_invalid()
+    current = await voter_group(db, viewer, cycle.id)
+    if current is not None and current.verified:
+        raise WrongStage(lazy_gettext("Your group comes from the list of eligible residents."))
+    has_ballot = await db.scalar(
+        select(CastBallot.id).where(
+            CastBallot.cycle_id == cycle.id, CastBallot.voter_id == viewer.id
+        )
+    )
+    if current is not None and has_ballot and current.group_key != key:
+        raise WrongStage(lazy_gettext("You have already voted as part of your group."))
+    await db.execute(
+        insert(VoterGroup)
+        .values(cycle_id=cycle.id, user_id=viewer.id, group_key=key)
+        .on_conflict_do_update(
+            index_elements=["cycle_id", "user_id"],
+            set_={"group_key": key, "declared_at": func.now()},
+        )
+    )
+    result = await db.get(VoterGroup, (cycle.id, viewer.id), populate_existing=True)
+    assert result is not None
+    return result
+
+
+async def _ensure_group(
+    db: AsyncSession, viewer: Viewer, cycle: Cycle, groups: list[StakeholderGroupDef]
+) -> str | None:
+    """The voter's group from the server's record: the imported list when it says, else their
+    declaration. Raises when the cycle has groups and the voter has not said which is theirs."""
+    if not groups:
+        return None
+    verified = await _verified_group(db, viewer, cycle.id) if viewer.user else None
+    if verified:
+        await db.execute(
+            insert(VoterGroup)
+            .values(cycle_id=cycle.id, user_id=viewer.id, group_key=verified, verified=True)
+            .on_conflict_do_update(
+                index_elements=["cycle_id", "user_id"],
+                set_={"group_key": verified, "verified": True},
+            )
+        )
+        return verified
+    current = await voter_group(db, viewer, cycle.id)
+    if current is None:
+        raise Invalid({"group": lazy_gettext("Say which group you belong to before voting.")})
+    return current.group_key
+
+
+# --- ballots -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Feedback:
+    """Live totals for the ballot page: what is used and what is left."""
+
+    kind: str
+    chosen: int = 0
+    used: int = 0
+    allowed: int | None = None
+    left: int | None = None
+    over: bool = False
+
+
+@dataclass
+class ParsedBallot:
+    choice: dict[str, Any]
+    feedback: Feedback
+    errors: dict[str, str | LazyString] = field(default_factory=dict)
+    # Ranked ballots: option keys in the order shown (ranked first, by rank).
+    order: list[str] = field(default_factory=list)
+
+
+def parse_choice(
+    method: str, params: dict[str, Any], options: list[BallotOption], form: FormInput
+) -> ParsedBallot:
+    """Read a ballot form: checkboxes `option`, numbers `points_<n>`, or ranks `rank_<n>`.
+    Applies the same rules the page shows as live feedback. Any other field (a weight, a group)
+    is ignored."""
+    keys = [o.key for o in options]
+    kind = method_kind(method)
+    errors: dict[str, str | LazyString] = {}
+    raw_form = form._raw
+    if kind == "approvals":
+        picked = raw_form.getlist("option") if hasattr(raw_form, "getlist") else []
+        if not picked and form.get("option"):
+            picked = [form.get("option")]
+        chosen = [k for k in keys if k in set(picked)]
+        feedback = Feedback("approvals", chosen=len(chosen), allowed=params.get("max_approvals"))
+        if feedback.allowed is not None and len(chosen) > feedback.allowed:
+            feedback.over = True
+            errors["option"] = lazy_gettext(
+                "Choose at most %(count)s options (you chose %(chosen)s).",
+                count=feedback.allowed,
+                chosen=len(chosen),
+            )
+        if method in BUDGET_METHODS:
+            costs = {o.key: int(o.cost or 0) for o in options}
+            feedback.kind = "budget"
+            feedback.used = sum(costs[k] for k in chosen)
+            feedback.allowed = int(params["budget"])
+            feedback.left = feedback.allowed - feedback.used
+            if feedback.left < 0:
+                feedback.over = True
+                errors["option"] = lazy_gettext(
+                    "Your choices cost £%(used)s, more than the budget of £%(budget)s.",
+                    used=f"{feedback.used:,}",
+                    budget=f"{feedback.allowed:,}",
+                )
+            if params.get("max_approvals") and len(chosen) > params["max_approvals"]:
+                errors["option"] = lazy_gettext(
+                    "Choose at most %(count)s projects.", count=params["max_approvals"]
+                )
+        return ParsedBallot({"approvals": chosen}, feedback, errors)
+    if kind == "points":
+        points: dict[str, int] = {}
+        for key in keys:
+            raw = form.get(f"points_{key}")
+            if not raw:
+                continue
+            try:
+                value = int(raw)
+            except ValueError:
+                errors[f"points_{key}"] = lazy_gettext("Enter a whole number.")
+                continue
+            if value < 0:
+                errors[f"points_{key}"] = lazy_gettext("Enter 0 or more.")
+                continue
+            if method == "score" and value > params["max_score"]:
+                errors[f"points_{key}"] = lazy_gettext(
+                    "Scores run from 0 to %(max)s.", max=params["max_score"]
+                )
+                continue
+            cap = params.get("max_per_option")
+            if method == "cumulative" and cap and value > cap:
+                errors[f"points_{key}"] = lazy_gettext(
+                    "At most %(max)s points on one option.", max=cap
+                )
+                continue
+            if value:
+                points[key] = value
+        if method == "score":
+            feedback = Feedback("score", chosen=len(points))
+        elif method == "cumulative":
+            used = sum(points.values())
+            allowed = int(params["max_total"])
+            feedback = Feedback(
+                "points", len(points), used, allowed, allowed - used, used > allowed
+            )
+            if feedback.over:
+                errors["points"] = lazy_gettext(
+                    "You have used %(used)s points; you have %(allowed)s to share out.",
+                    used=used,
+                    allowed=allowed,
+                )
+        else:
+            used = sum(v * v for v in points.values())
+            allowed = int(params["credits"])
+            feedback = Feedback(
+                "credits", len(points), used, allowed, allowed - used, used > allowed
+            )
+            if feedback.over:
+                errors["points"] = lazy_gettext(
+                    "Your votes cost %(used)s credits; you have %(allowed)s.",
+                    used=used,
+                    allowed=allowed,
+                )
+        return ParsedBallot({"points": points}, feedback, errors)
+    ranks: dict[str, int] = {}
+    for key in keys:
+        raw = form.get(f"rank_{key}")
+        if not raw:
+            continue
+        try:
+            value = int(raw)
+        except ValueError:
+            errors[f"rank_{key}"] = lazy_gettext("Choose a rank.")
+            continue
+        if not 1 <= value <= len(keys):
+            errors[f"rank_{key}"] = lazy_gettext("Choose a rank.")
+            continue
+        ranks[key] = value
+    seen: dict[int, str] = {}
+    for key, value in sorted(ranks.items(), key=lambda kv: (kv[1], keys.index(kv[0]))):
+        if value in seen:
+            errors[f"rank_{key}"] = lazy_gettext(
+                "Two options have rank %(rank)s: give each option a different rank.", rank=value
+            )
+        seen[value] = key
+    ranking = [k for k, _ in sorted(ranks.items(), key=lambda kv: (kv[1], keys.index(kv[0])))]
+    limit = params.get("max_rank")
+    feedback = Feedback("ranking", chosen=len(ranking), allowed=limit)
+    if limit and len(ranking) > limit:
+        feedback.over = True
+        errors["ranking"] = lazy_gettext("Rank at most %(count)s options.", count=limit)
+    order = ranking + [k for k in keys if k not in ranks]
+    return ParsedBallot({"ranking": ranking}, feedback, errors, order)
+
+
+def move_in_ranking(parsed: ParsedBallot, move: str) -> dict[str, str]:
+    """Apply an up/down button ("3:up") to a ranking and give back the rank fields, renumbered
+    1..n without gaps. Moving an unranked option up ranks it last."""
+    key, _sep, direction = move.partition(":")
+    ranking = list(parsed.choice.get("ranking", []))
+    order = list(parsed.order)
+    if key in order:
+        if key not in ranking:
+            ranking.append(key)
+        elif direction == "up":
+            i = ranking.index(key)
+            if i > 0:
+                ranking[i - 1], ranking[i] = ranking[i], ranking[i - 1]
+        elif direction == "down":
+            i = ranking.index(key)
+            if i < len(ranking) - 1:
+                ranking[i + 1], ranking[i] = ranking[i], ranking[i + 1]
+            else:
+                ranking.remove(key)
+    return {f"rank_{k}": str(i) for i, k in enumerate(ranking, start=1)}
+
+
+def choice_fields(choice: dict[str, Any]) -> list[tuple[str, str]]:
+    """The form fields that carry a parsed choice (for the review page's hidden inputs)."""
+    if "ranking" in choice:
+        return [(f"rank_{k}", str(i)) for i, k in enumerate(choice["ranking"], start=1)]
+    if "points" in choice:
+        return [(f"points_{k}", str(v)) for k, v in choice["points"].items()]
+    return [("option", k) for k in choice.get("approvals", [])]
+
+
+@dataclass
+class VotingContext:
+    cycle: Cycle
+    definition: BallotDefinition
+    params: dict[str, Any]
+    options: list[BallotOption]
+    groups: list[StakeholderGroupDef]
+    actors: set[Actor]
+    group: VoterGroup | None
+    verified_group: str | None
+    ballot: CastBallot | None
+
+
+def _voting_open(cycle: Cycle) -> None:
+    stage = cycle.current_stage
+    if stage == Stage.VOTING:
+        return
+    if stage.index > Stage.VOTING.index:
+        raise WrongStage(
+            lazy_gettext(
+                "Voting closed at %(time)s. Ballots sent after the close are not counted.",
+                time=format_datetime_local(cycle.stage_changed_at, "medium"),
+            )
+        )
+    raise WrongStage(lazy_gettext("Voting has not opened yet."))
+
+
+async def voting_context(
+    db: AsyncSession, viewer: Viewer, cycle_id: uuid.UUID, *, lock: bool = False
+) -> VotingContext:
+    """Everything the ballot page and the cast need, with the permission and stage checked."""
+    if lock:
+        cycle = await cycles.lock_cycle(db, cycle_id)
+        if not cycles.can_see(viewer, cycle):
+            raise NotFound()
+    else:
+        cycle = await cycles.get_cycle_row(db, cycle_id, viewer)
+    _voting_open(cycle)
+    actors = await cycles.actors_for(db, viewer, cycle)
+    if Actor.VOTER not in actors:
+        if not viewer.is_authenticated:
+            raise SignInRequired()
+        raise NotAllowed(
+            lazy_gettext("You are not on the list of people who can vote in this cycle.")
+        )
+    definition = await get_definition(db, cycle.id)
+    assert definition is not None
+    ballot = await db.scalar(
+        select(CastBallot).where(CastBallot.cycle_id == cycle.id, CastBallot.voter_id == viewer.id)
+    )
+    groups = await cycle_groups(db, cycle.id)
+    verified = await _verified_group(db, viewer, cycle.id) if groups else None
+    return VotingContext(
+        cycle=cycle,
+        definition=definition,
+        params=effective_params(definition, cycle.budget),
+        options=await get_options(db, cycle.id),
+        groups=groups,
+        actors=actors,
+        group=await voter_group(db, viewer, cycle.id),
+        verified_group=verified,
+        ballot=ballot,
+    )
+
+
+@dataclass
+class CastOutcome:
+    receipt: str
+    seq: int
+    replaced: bool
+    replay: bool
+
+
+async def cast(
+    db: AsyncSession, viewer: Viewer, cycle_id: uuid.UUID, form: FormInput, *, secret: str
+) -> CastOutcome:
+    """Cast (or replace) the viewer's ballot and append its receipt's hash to the bulletin.
+
+    The cycle row is held FOR SHARE until the request commits, so a cast racing the close is
+    judged by the stage at commit: the close waits for it, or it waits for the close and is
+    refused. One ballot per voter (the unique constraint, and INSERT .. ON CONFLICT). The same
+    submission token again (a double click, a retry) gives back the same receipt and changes
+    nothing."""
+    if not viewer.is_authenticated:
+        raise SignInRequired()
+    token = form.get("submission_token")
+    if not token or len(token) > 64 or not token.replace("-", "").replace("_", "").isalnum():
+        raise Invalid({"submission_token": lazy_gettext("Please review your ballot again.")})
+    ctx = await voting_context(db, viewer, cycle_id, lock=True)
+    cycle = ctx.cycle
+    receipt = chain.make_receipt(secret, str(cycle.id), str(viewer.id), token)
+    hashed = chain.receipt_hash(receipt)
+    # A token seen before: the ballot it carried is (or was) recorded; give its receipt back.
+    if ctx.ballot is not None and ctx.ballot.submission_token == token:
+        return CastOutcome(receipt, await _seq_of(db, cycle.id, hashed), False, True)
+    earlier = await _seq_of(db, cycle.id, hashed)
+    if earlier:
+        return CastOutcome(receipt, earlier, False, True)
+    parsed = parse_choice(ctx.definition.method, ctx.params, ctx.options, form)
+    if parsed.errors:
+        raise Invalid(parsed.errors)
+    problems = validate_ballot(
+        ctx.definition.method,
+        exports.ballot_from_choice("voter", parsed.choice),
+        {**_engine_rules(ctx), "options": [o.key for o in ctx.options]},
+    )
+    if problems:
+        log.warning("ballot_rules_refused", cycle_id=str(cycle.id), problems=len(problems))
+        raise Invalid({"ballot": lazy_gettext("This ballot breaks the voting rules.")})
+    await _ensure_group(db, viewer, cycle, ctx.groups)
+    statement = insert(CastBallot).values(
+        id=uuid.uuid4(),
+        cycle_id=cycle.id,
+        voter_id=viewer.id,
+        choice=parsed.choice,
+        receipt_hash=hashed,
+        submission_token=token,
+    )
+    statement = statement.on_conflict_do_update(
+        constraint="uq_ballots_cycle_id_voter_id",
+        set_={
+            "choice": statement.excluded.choice,
+            "receipt_hash": statement.excluded.receipt_hash,
+            "submission_token": statement.excluded.submission_token,
+            "changes": CastBallot.changes + 1,
+            "updated_at": func.now(),
+        },
+        where=CastBallot.submission_token != statement.excluded.submission_token,
+    ).returning(CastBallot.changes)
+    changes = (await db.execute(statement)).scalar_one_or_none()
+    if changes is None:  # the same token won a race with this request: nothing to add
+        return CastOutcome(receipt, await _seq_of(db, cycle.id, hashed), False, True)
+    seq = await append_to_bulletin(db, cycle.id, hashed)
+    await audit.record(db, viewer.user, "ballot.cast", cycle, {"replaced": changes > 0})
+    return CastOutcome(receipt, seq, changes > 0, False)
+
+
+def _engine_rules(ctx: VotingContext) -> dict[str, Any]:
+    p = ctx.params
+    method = ctx.definition.method
+    rules: dict[str, Any] = {}
+    if method == "approval":
+        rules["max_approvals"] = p.get("max_approvals")
+    elif method == "score":
+        rules.update(min_score=0, max_score=p["max_score"])
+    elif method == "cumulative":
+        rules.update(max_total=p["max_total"], max_per_option=p.get("max_per_option"))
+    elif method == "quadratic":
+        rules.update(credits=p["credits"], allow_negative=False)
+    elif method in RANKED_METHODS:
+        rules.update(allow_ties=False, max_rank=p.get("max_rank"))
+    else:
+        rules.update(
+            max_approvals=p.get("max_approvals"),
+            max_cost=p["budget"],
+            costs={o.key: int(o.cost or 0) for o in ctx.options},
+        )
+    return {k: v for k, v in rules.items() if v is not None}
+
+
+async def _seq_of(db: AsyncSession, cycle_id: uuid.UUID, hashed: str) -> int:
+    return int(
+        await db.scalar(
+            select(BulletinEntry.seq).where(
+                BulletinEntry.cycle_id == cycle_id, BulletinEntry.receipt_hash == hashed
+            )
+        )
+        or 0
+    )
+
+
+async def append_to_bulletin(db: AsyncSession, cycle_id: uuid.UUID, hashed: str) -> int:
+    """Append one receipt hash, chained to the previous entry. A per-cycle advisory lock, held
+    to the end of the transaction, makes appends to one cycle's chain one at a time."""
+    await db.execute(
+        text("SELECT pg_advisory_xact_lock(:ns, hashtext(:cycle))"),
+        {"ns": BULLETIN_LOCK, "cycle": str(cycle_id)},
+    )
+    last = (
+        await db.execute(
+            select(BulletinEntry.seq, BulletinEntry.entry_hash)
+            .where(BulletinEntry.cycle_id == cycle_id)
+            .order_by(BulletinEntry.seq.desc())
+            .limit(1)
+        )
+    ).first()
+    seq, prev = (last[0] + 1, last[1]) if last else (1, chain.GENESIS)
+    await db.execute(
+        insert(BulletinEntry).values(
+            cycle_id=cycle_id,
+            seq=seq,
+            receipt_hash=hashed,
+            prev_hash=prev,
+            entry_hash=chain.entry_hash(str(cycle_id), seq, hashed, prev),
+        )
+    )
+    return seq
+
+
+async def receipt_for(
+    db: AsyncSession, viewer: Viewer, cycle_id: uuid.UUID, token: str, *, secret: str
+) -> tuple[str, BulletinEntry] | None:
+    """The receipt of one of the viewer's own submissions (for the confirmation page), if its
+    hash is on the bulletin."""
+    if not viewer.is_authenticated or not token:
+        return None
+    receipt = chain.make_receipt(secret, str(cycle_id), str(viewer.id), token)
+    entry = await find_receipt(db, cycle_id, receipt)
+    return (receipt, entry) if entry else None
+
+
+async def find_receipt(db: AsyncSession, cycle_id: uuid.UUID, code: str) -> BulletinEntry | None:
+    if not code.strip():
+        return None
+    return await db.scalar(
+        select(BulletinEntry).where(
+            BulletinEntry.cycle_id == cycle_id,
+            BulletinEntry.receipt_hash == chain.receipt_hash(code),
+        )
+    )
+
+
+async def is_current_receipt(db: AsyncSession, cycle_id: uuid.UUID, hashed: str) -> bool:
+    found = await db.scalar(
+        select(CastBallot.id).where(
+            CastBallot.cycle_id == cycle_id, CastBallot.receipt_hash == hashed
+        )
+    )
+    return found is not None
+
+
+async def bulletin_document(db: AsyncSession, cycle: Cycle) -> dict[str, Any]:
+    """The whole chain as JSON. After the close, entries whose ballot was later replaced by the
+    same voter are marked superseded (only the latest ballot counts)."""
+    rows = (
+        await db.execute(
+            select(BulletinEntry)
+            .where(BulletinEntry.cycle_id == cycle.id)
+            .order_by(BulletinEntry.seq)
+        )
+    ).scalars()
+    closed = cycle.current_stage.index > Stage.VOTING.index
+    current: set[str] = set()
+    if closed:
+        current = set(
+            (
+                await db.execute(
+                    select(CastBallot.receipt_hash).where(CastBallot.cycle_id == cycle.id)
+                )
+            ).scalars()
+        )
+    entries = []
+    for row in rows:
+        entry: dict[str, Any] = {
+            "seq": row.seq,
+            "receipt_hash": row.receipt_hash,
+            "prev_hash": row.prev_hash,
+            "entry_hash": row.entry_hash,
+            "created_at": row.created_at.isoformat(),
+        }
+        if closed:
+            entry["superseded"] = row.receipt_hash not in current
+        entries.append(entry)
+    return {
+        "cycle_id": str(cycle.id),
+        "title": cycle.title_en,
+        "format": "deliberate-bulletin-v1",
+        "entry_hash": (
+            "sha256 of 'deliberate-bulletin-v1|{cycle_id}|{seq}|{receipt_hash}|{prev_hash}'"
+        ),
+        "receipt_hash": "sha256 of the receipt code in capitals without dashes",
+        "genesis_prev_hash": chain.GENESIS,
+        "closed": closed,
+        "entries": entries,
+    }
+
+
+# --- the tally ---------------------------------------------------------------------------------
+
+
+async def build_export(db: AsyncSession, cycle: Cycle) -> dict[str, Any]:
+    """The anonymised ballots with their weights from the server's record, shuffled and given
+    new ids, ready for the count and the open-data files."""
+    definition = await get_definition(db, cycle.id)
+    if definition is None:
+        raise WrongStage(lazy_gettext("This cycle has no ballot."))
+    options = await get_options(db, cycle.id)
+    groups = await cycle_groups(db, cycle.id)
+    rows = (
+        await db.execute(
+            select(CastBallot.choice, VoterGroup.group_key)
+            .outerjoin(
+                VoterGroup,
+                (VoterGroup.cycle_id == CastBallot.cycle_id)
+                & (VoterGroup.user_id == CastBallot.voter_id),
+            )
+            .where(CastBallot.cycle_id == cycle.id)
+        )
+    ).all()
+    ballots = [(choice, group) for choice, group in rows]
+    random.SystemRandom().shuffle(ballots)
+    voters = {f"v{i}": group for i, (_choice, group) in enumerate(ballots, start=1)}
+    weights = compute_weights(definition, groups, voters)
+    organisation = await db.get(Organisation, cycle.organisation_id)
+    params = effective_params(definition, cycle.budget)
+    return {
+        "cycle_id": str(cycle.id),
+        "title": cycle.title_en,
+        "organisation": organisation.name_en if organisation else "",
+        "method": definition.method,
+        "budget": params.get("budget"),
+        "weighting": definition.weighting,
+        "options": [
+            {"id": o.key, "title": o.title, "cost": o.cost, "proposal_id": str(o.proposal_id)}
+            for o in options
+        ],
+        "ballots": [
+            [voter, voters[voter], str(weights[voter]), choice]
+            for voter, (choice, _group) in zip(voters, ballots, strict=True)
+        ],
+    }
+
+
+def compute_weights(
+    definition: BallotDefinition,
+    groups: list[StakeholderGroupDef],
+    voters: dict[str, str | None],
+) -> dict[str, Fraction | int]:
+    if definition.weighting == "multiplier":
+        return {v: Fraction(definition.multipliers.get(g or "", "1")) for v, g in voters.items()}
+    if definition.weighting == "equal_voice" and groups and voters:
+        shares = {g.key: g.target_share for g in groups}
+        grouped = {v: g for v, g in voters.items() if g in shares}
+        weights: dict[str, Fraction | int] = dict.fromkeys(voters, 1)
+        if grouped:
+            weights.update(group_normalised_weights(grouped, shares))
+        return weights
+    return dict.fromkeys(voters, 1)
+
+
+def summarise(export: dict[str, Any], result: Any, groups: list[StakeholderGroupDef]) -> dict:
+    per_group: dict[str, dict[str, Any]] = {}
+    for _voter, group, weight, _choice in export["ballots"]:
+        row = per_group.setdefault(group or "", {"ballots": 0, "voice": Fraction(0)})
+        row["ballots"] += 1
+        row["voice"] += Fraction(weight)
+    total = sum((r["ballots"] for r in per_group.values()), 0)
+    total_voice = sum((r["voice"] for r in per_group.values()), Fraction(0))
+    targets = {g.key: float(g.target_share) for g in groups}
+    summary: dict[str, Any] = {
+        "ballots": total,
+        "groups": {
+            key: {
+                "ballots": row["ballots"],
+                "share_of_ballots": row["ballots"] / total if total else 0,
+                "share_of_voice": float(row["voice"] / total_voice) if total_voice else 0,
+                "weight_each": float(row["voice"] / row["ballots"]) if row["ballots"] else 0,
+                "target_share": targets.get(key),
+            }
+            for key, row in per_group.items()
+        },
+    }
+    if result.payments:
+        summary["payments_by_group"] = exports.payments_by_group(export, result)
+    return summary
+
+
+async def store_tally(db: AsyncSession, cycle: Cycle) -> Tally:
+    export = await build_export(db, cycle)
+    try:
+        result = exports.count(export)
+    except CountingError:
+        log.exception("tally_failed", cycle_id=str(cycle.id))
+        raise
+    groups = await cycle_groups(db, cycle.id)
+    values = {
+        "method": export["method"],
+        "params": {"budget": export["budget"]} if export["budget"] is not None else {},
+        "result": exports.result_json(result),
+        "summary": summarise(export, result, groups),
+        "ballots_counted": len(export["ballots"]),
+        "export": export,
+        "computed_at": utcnow(),
+    }
+    await db.execute(
+        insert(Tally)
+        .values(cycle_id=cycle.id, **values)
+        .on_conflict_do_update(index_elements=["cycle_id"], set_=values)
+    )
+    tally = await db.get(Tally, cycle.id, populate_existing=True)
+    assert tally is not None
+    log.info("tallied", cycle_id=str(cycle.id), ballots=len(export["ballots"]))
+    return tally
+
+
+# --- results -----------------------------------------------------------------------------------
+
+
+@dataclass
+class ResultsPage:
+    cycle: Cycle
+    definition: BallotDefinition | None
+    tally: Tally | None
+    live: bool
+    options: list[BallotOption]
+    groups: list[StakeholderGroupDef]
+    bulletin_size: int
+
+
+async def results_page(db: AsyncSession, viewer: Viewer, cycle_id: uuid.UUID) -> ResultsPage:
+    cycle = await cycles.get_cycle_row(db, cycle_id, viewer)
+    definition = await get_definition(db, cycle.id)
+    tally = await db.get(Tally, cycle.id)
+    live = False
+    if (
+        tally is None
+        and definition is not None
+        and definition.results_visibility == "live"
+        and cycle.current_stage == Stage.VOTING
+    ):
+        export = await build_export(db, cycle)
+        result = exports.count(export)
+        tally = Tally(
+            cycle_id=cycle.id,
+            method=export["method"],
+            params={},
+            result=exports.result_json(result),
+            summary=summarise(export, result, await cycle_groups(db, cycle.id)),
+            ballots_counted=len(export["ballots"]),
+            export={},
+            computed_at=utcnow(),
+        )
+        live = True
+    size = int(
+        await db.scalar(
+            select(func.count())
+            .select_from(BulletinEntry)
+            .where(BulletinEntry.cycle_id == cycle.id)
+        )
+        or 0
+    )
+    return ResultsPage(
+        cycle=cycle,
+        definition=definition,
+        tally=tally,
+        live=live,
+        options=await get_options(db, cycle.id),
+        groups=await cycle_groups(db, cycle.id),
+        bulletin_size=size,
+    )
+
+
+async def published_export(db: AsyncSession, viewer: Viewer, cycle_id: uuid.UUID) -> dict:
+    cycle = await cycles.get_cycle_row(db, cycle_id, viewer)
+    tally = await db.get(Tally, cycle.id)
+    if tally is None:
+        raise NotFound(lazy_gettext("The ballots are published when voting closes."))
+    return tally.export
+
+
+async def ballot_count(db: AsyncSession, cycle_id: uuid.UUID) -> int:
+    return int(
+        await db.scalar(
+            select(func.count()).select_from(CastBallot).where(CastBallot.cycle_id == cycle_id)
+        )
+        or 0
+    )
+
+
+@cycles.register_page_context
+async def cycle_page_context(
+    db: AsyncSession, viewer: Viewer, cycle: Cycle, actors: set[Actor]
+) -> dict[str, Any]:
+    stage = cycle.current_stage
+    context: dict[str, Any] = {"voting": None}
+    if stage.index < Stage.VOTING.index and Actor.COMMISSIONER not in actors:
+        return context
+    definition = await get_definition(db, cycle.id)
+    has_ballot = False
+    if stage == Stage.VOTING and viewer.is_authenticated:
+        has_ballot = (
+            await db.scalar(
+                select(CastBallot.id).where(
+                    CastBallot.cycle_id == cycle.id, CastBallot.voter_id == viewer.id
+                )
+            )
+        ) is not None
+    context["voting"] = {
+        "definition": definition,
+        "method_label": METHOD_LABELS.get(definition.method) if definition else None,
+        "may_vote": Actor.VOTER in actors,
+        "has_ballot": has_ballot,
+        "open": stage == Stage.VOTING,
+        "closed": stage.index > Stage.VOTING.index,
+        "ends_at": next((e.ends_at for e in cycle.schedule if e.stage == "voting"), None)
+        if stage == Stage.VOTING
+        else None,
+    }
+    return context
+
+
+def closed_at(cycle: Cycle) -> dt.datetime | None:
+    return cycle.stage_changed_at if cycle.current_stage.index > Stage.VOTING.index else None
