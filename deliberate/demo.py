@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from deliberate import audit, demo_content
+from deliberate import audit, demo_content, demo_deliberation_content
 from deliberate.accounts import service
 from deliberate.accounts.models import Organisation, Role, User
 from deliberate.cycles.models import Cycle, StageSchedule, StakeholderGroupDef
@@ -40,7 +40,7 @@ PEOPLE: list[tuple[str, str, str, str | None, list[tuple[Role, str | None]]]] = 
         "Ffion Facilitator",
         "cy",
         "practitioner",
-        [(Role.FACILITATOR, "ceredigion")],
+        [(Role.FACILITATOR, "ceredigion"), (Role.FACILITATOR, "hywel-dda")],
     ),
     ("citizen@demo.deliberate.cymru", "Dafydd Citizen", "en", "uses_services", []),
     ("carer@demo.deliberate.cymru", "Megan Carer", "cy", "carer", []),
@@ -79,6 +79,7 @@ async def load_demo(db: AsyncSession, *, once: bool = False) -> bool:
     citizens = await _load_citizens(db)
     await _load_cycle(db, demo_content.CYCLE_DRAFT, organisations, citizens, Stage.DRAFT)
     await _load_cycle(db, demo_content.CYCLE_PROPOSALS, organisations, citizens, Stage.PROPOSALS)
+    await _load_deliberation(db, organisations)
 
     await audit.record(db, None, "demo.loaded", ("site", "demo"))
     await db.flush()
@@ -140,14 +141,18 @@ async def _load_cycle(
                 position=position,
             )
         )
-    # Proposals opened a week ago for five weeks; the later stages follow on.
-    start = now - dt.timedelta(days=7) if stage is Stage.PROPOSALS else now + dt.timedelta(days=30)
+    # The current stage began a week ago (a draft opens in a month); the others follow on.
     lengths = {
         Stage.PROPOSALS: 35,
         Stage.DELIBERATION: 28,
         Stage.VOTING: 21,
         Stage.SPECIFICATION: 42,
     }
+    if stage in lengths:
+        earlier = sum(days for s, days in lengths.items() if s.index < stage.index)
+        start = now - dt.timedelta(days=7 + earlier)
+    else:
+        start = now + dt.timedelta(days=30)
     for scheduled, days in lengths.items():
         end = start + dt.timedelta(days=days)
         db.add(
@@ -188,3 +193,116 @@ async def _load_cycle(
     await db.flush()
     await audit.record(db, None, "cycle.created", cycle, {"demo": True})
     return cycle
+
+
+async def _load_deliberation(db: AsyncSession, organisations: dict[str, Organisation]) -> None:
+    """A cycle in deliberation: a drawn panel of 16 and lively threads."""
+    from deliberate.deliberation.models import (
+        Evidence,
+        Panel,
+        Post,
+        ThreadSummary,
+        Volunteer,
+    )
+    from deliberate.deliberation.models import Thread as DThread
+
+    content = demo_deliberation_content.CYCLE
+    if await db.scalar(select(Cycle.id).where(Cycle.title_en == content["title_en"])) is not None:
+        return
+    people: list[User] = []
+    for person in demo_deliberation_content.VOLUNTEERS:
+        user = await service.find_user_by_email(db, person["email"])
+        if user is None:
+            user = await service.create_user(
+                db, email=person["email"], display_name=person["name"],
+                password=DEMO_PASSWORD, language=person["language"],
+            )  # fmt: skip
+            user.stakeholder_group = person["group"]
+        people.append(user)
+    cycle = await _load_cycle(db, content, organisations, people, Stage.DELIBERATION)
+    facilitator = await service.find_user_by_email(db, "facilitator@demo.deliberate.cymru")
+    panel_content = content["panel"]
+    panel = Panel(
+        cycle_id=cycle.id,
+        size=panel_content["size"],
+        attributes=panel_content["attributes"],
+        status="drawn",
+        seed=panel_content["seed"],
+        seed_published_at=utcnow() - dt.timedelta(days=10),
+        drawn_at=utcnow() - dt.timedelta(days=9),
+        report={"algorithm": "demo data: this panel was set by hand, not drawn", "quotas": []},
+    )
+    db.add(panel)
+    await db.flush()
+    for index, (person, user) in enumerate(
+        zip(demo_deliberation_content.VOLUNTEERS, people, strict=True)
+    ):
+        db.add(
+            Volunteer(
+                panel_id=panel.id, cycle_id=cycle.id, user_id=user.id, name=user.display_name,
+                email=user.email, attributes=person["features"], consent_at=utcnow(),
+                status="selected" if index < panel.size else "pool", source="form",
+            )
+        )  # fmt: skip
+    proposals = list(
+        (
+            await db.execute(
+                select(Proposal).where(Proposal.cycle_id == cycle.id).order_by(Proposal.created_at)
+            )
+        ).scalars()
+    )
+    start = utcnow() - dt.timedelta(days=8)
+    for thread_content in demo_deliberation_content.THREADS:
+        proposal = (
+            proposals[thread_content["proposal"]]
+            if thread_content["proposal"] is not None
+            else None
+        )
+        thread = DThread(
+            cycle_id=cycle.id,
+            proposal_id=proposal.id if proposal else None,
+            kind="proposal" if proposal else "general",
+            title=proposal.title if proposal else thread_content["title_en"],
+            created_by_id=facilitator.id if facilitator else None,
+            locked_at=utcnow() if thread_content.get("locked") else None,
+            locked_reason=thread_content.get("locked_reason"),
+        )
+        db.add(thread)
+        await db.flush()
+        created: list[Post] = []
+        for number, item in enumerate(thread_content["posts"]):
+            author = facilitator if item["author"] == "facilitator" else people[item["author"]]
+            parent = created[item["reply_to"]] if item.get("reply_to") is not None else None
+            post = Post(
+                thread_id=thread.id, cycle_id=cycle.id, author_id=author.id if author else None,
+                parent_id=parent.id if parent else None, depth=parent.depth + 1 if parent else 0,
+                body=item["body"], language=item["language"], stance=item["stance"],
+                reaction_counts={k: v for k, v in item.get("reactions", {}).items() if v},
+                created_at=start + dt.timedelta(hours=3 * number),
+            )  # fmt: skip
+            if item.get("hide_reason"):
+                post.hidden_at = start + dt.timedelta(hours=3 * number + 1)
+                post.hidden_by_id = facilitator.id if facilitator else None
+                post.hidden_reason = item["hide_reason"]
+            db.add(post)
+            await db.flush()
+            post.path = (f"{parent.path}." if parent else "") + f"{post.id:012d}"
+            created.append(post)
+        thread.post_count = len(created)
+        thread.last_post_at = created[-1].created_at if created else None
+        if thread_content.get("summary_en"):
+            db.add(
+                ThreadSummary(
+                    thread_id=thread.id, version=1, body=thread_content["summary_en"],
+                    language="en", author_id=facilitator.id if facilitator else None,
+                )
+            )  # fmt: skip
+        for evidence in thread_content.get("evidence", []):
+            db.add(
+                Evidence(
+                    thread_id=thread.id, kind="link", title=evidence["title"],
+                    summary=evidence["summary"], url=evidence.get("url"),
+                    added_by_id=facilitator.id if facilitator else None,
+                )
+            )  # fmt: skip
+    await db.flush()
