@@ -71,10 +71,29 @@ async def test_demo_is_idempotent(clean_db, tmp_path, db):
     roles = (await db.execute(text("SELECT DISTINCT role FROM role_grants ORDER BY 1"))).all()
     assert [r[0] for r in roles] == ["admin", "commissioner", "facilitator"]
     stages = (await db.execute(text("SELECT stage FROM cycles ORDER BY stage"))).scalars().all()
-    assert stages == ["draft", "proposals"]
-    proposals = (await db.execute(text("SELECT count(*), sum(support_count) FROM proposals"))).one()
-    supports = (await db.execute(text("SELECT count(*) FROM supports"))).scalar()
+    assert {"draft", "proposals", "deliberation"} <= set(stages)
+    proposals = (
+        await db.execute(
+            text(
+                "SELECT count(*), sum(support_count) FROM proposals p JOIN cycles c "
+                "ON c.id = p.cycle_id WHERE c.stage = 'proposals'"
+            )
+        )
+    ).one()
+    supports = (
+        await db.execute(
+            text(
+                "SELECT count(*) FROM supports s JOIN cycles c ON c.id = s.cycle_id "
+                "WHERE c.stage = 'proposals'"
+            )
+        )
+    ).scalar()
     assert proposals[0] == 30 and proposals[1] == supports > 0
+    members = (
+        await db.execute(text("SELECT count(*) FROM volunteers WHERE status = 'selected'"))
+    ).scalar()
+    posts = (await db.execute(text("SELECT count(*) FROM posts"))).scalar()
+    assert members == 16 and posts > 100
     shortlisted = (
         await db.execute(text("SELECT count(*) FROM proposals WHERE answer = 'taken_forward'"))
     ).scalar()

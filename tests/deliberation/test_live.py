@@ -23,7 +23,7 @@ def two_servers(settings_env):
     second.stop()
 
 
-async def _read_post_event(response: httpx.Response, timeout: float = 10.0) -> dict:
+async def _read_post_event(response: httpx.Response, wait: float = 10.0) -> dict:
     async def read() -> dict:
         event = None
         async for line in response.aiter_lines():
@@ -33,7 +33,7 @@ async def _read_post_event(response: httpx.Response, timeout: float = 10.0) -> d
                 return json.loads(line.removeprefix("data: "))
         raise AssertionError("stream ended")
 
-    return await asyncio.wait_for(read(), timeout)
+    return await asyncio.wait_for(read(), wait)
 
 
 async def test_a_post_through_one_process_reaches_a_reader_on_another(two_servers, db):
