@@ -126,16 +126,23 @@ async def server_error(request: Request, exc: Exception) -> Response:
     return render_error(request, 500, _("The problem has been logged. Please try again later."))
 
 
-async def run_scheduler(sessionmaker: Any, interval: float) -> None:
+async def run_scheduler(sessionmaker: Any, interval: float, settings: Settings) -> None:
     """Move cycles on when their stage's end date passes. Every app process runs this loop; an
     advisory lock in `run_due_transitions` makes sure only one of them acts each time."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
     from deliberate.cycles.service import run_due_transitions
+    from deliberate.notifications import send_daily_digests
 
     while True:
         try:
             moved = await run_due_transitions(sessionmaker)
             if moved:
                 log.info("scheduled_transitions", moved=moved)
+            # Daily digests go out once each morning, UK time.
+            if dt.datetime.now(ZoneInfo("Europe/London")).hour >= 7:
+                await send_daily_digests(sessionmaker, settings)
         except Exception:  # the loop must survive a database restart
             log.exception("scheduler_failed")
         await asyncio.sleep(interval)
@@ -187,7 +194,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         app.state.post_events = post_events
         if settings.scheduler_interval > 0:
             scheduler = asyncio.create_task(
-                run_scheduler(sessionmaker, settings.scheduler_interval)
+                run_scheduler(sessionmaker, settings.scheduler_interval, settings)
             )
         try:
             yield

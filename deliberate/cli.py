@@ -148,6 +148,24 @@ def cmd_org(args: argparse.Namespace) -> int:
     return _run_async(job)
 
 
+def cmd_digest(args: argparse.Namespace) -> int:
+    """Send today's daily digests (the app's scheduler also does this each morning)."""
+    from deliberate import db as dbmod
+    from deliberate.notifications import send_daily_digests
+
+    async def runner() -> int:
+        settings = load_settings()
+        engine = dbmod.make_engine(_database_url(), pool_size=2, max_overflow=0)
+        try:
+            sent = await send_daily_digests(dbmod.make_sessionmaker(engine), settings)
+        finally:
+            await engine.dispose()
+        print(f"sent {sent} digest(s)")
+        return 0
+
+    return asyncio.run(runner())
+
+
 def build_parser() -> argparse.ArgumentParser:
     from deliberate.accounts.models import Role
 
@@ -186,6 +204,9 @@ def build_parser() -> argparse.ArgumentParser:
     org.add_argument("--name", required=True, help="name in English")
     org.add_argument("--name-cy", help="name in Welsh")
     org.set_defaults(func=cmd_org)
+
+    digest = commands.add_parser("digest", help="send today's daily notification digests")
+    digest.set_defaults(func=cmd_digest)
 
     from deliberate.voting import cli as voting_cli
 

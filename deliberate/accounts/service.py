@@ -45,6 +45,11 @@ STAKEHOLDER_GROUP_LABELS = {
     StakeholderGroup.PRACTITIONER.value: lazy_gettext("A practitioner"),
     StakeholderGroup.RESIDENT.value: lazy_gettext("A resident"),
 }
+EMAIL_CHOICES = {
+    "immediate": lazy_gettext("Straight away"),
+    "daily": lazy_gettext("In one daily summary"),
+    "off": lazy_gettext("Never: I will look on the site"),
+}
 ROLE_LABELS = {
     Role.FACILITATOR.value: lazy_gettext("Facilitator"),
     Role.COMMISSIONER.value: lazy_gettext("Commissioner"),
@@ -286,10 +291,12 @@ async def update_profile(db: AsyncSession, viewer: Viewer, form: FormInput) -> U
     display_name = form.text("display_name", max_length=100)
     language = form.choice("language", list(LOCALES))
     group = form.choice("stakeholder_group", STAKEHOLDER_GROUP_LABELS, required=False)
+    emails = form.choice("email_notifications", EMAIL_CHOICES, required=False)
     form.raise_if_invalid()
     user.display_name = display_name
     user.language = language or user.language
     user.stakeholder_group = group
+    user.email_notifications = emails or user.email_notifications
     return user
 
 

@@ -227,12 +227,14 @@ def _profile_context(request: Request, form: FormInput | None = None, **extra):
                 "display_name": user.display_name,
                 "language": user.language,
                 "stakeholder_group": user.stakeholder_group or "",
+                "email_notifications": user.email_notifications,
             }
         )
     return {
         "form": form,
         "password_form": extra.pop("password_form", FormInput()),
         "groups": service.STAKEHOLDER_GROUP_LABELS,
+        "email_choices": service.EMAIL_CHOICES,
         "saved": request.query_params.get("saved") == "1",
         "sent": request.query_params.get("sent") == "1",
         **extra,

@@ -333,3 +333,29 @@ async def test_threads_open_for_the_shortlist_when_deliberation_starts(app, db):
         await session.commit()
     titles = (await db.execute(select(Thread.title))).scalars().all()
     assert titles == ["Shortlisted one"]
+
+
+async def test_daily_digest_collects_notices_and_goes_once_a_day(make_app, db, world, mailbox):
+    import datetime as dt
+
+    from deliberate.accounts.models import User
+    from deliberate.notifications import send_daily_digests
+
+    app = make_app()
+    bryn = await db.get(User, world["bryn"].id)
+    bryn.email_notifications = "daily"
+    await db.commit()
+    path = f"/threads/{world['thread'].id}"
+    async with signed_in(app, "anwen@example.org") as anwen:
+        await anwen.submit(
+            f"{path}/posts", {"body": "Over to you, @Bryn", "stance": "question"}, form_page=path
+        )
+    assert mailbox.messages == []  # no immediate mail for someone on the daily digest
+    sent = await send_daily_digests(app.state.sessionmaker, app.state.settings)
+    assert sent == 1
+    message = mailbox.last_to("bryn@example.org")
+    assert "Anwen Jones mentioned you" in message.get_content()
+    again = await send_daily_digests(app.state.sessionmaker, app.state.settings)
+    assert again == 0 and len(mailbox.messages) == 1
+    tomorrow = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
+    assert await send_daily_digests(app.state.sessionmaker, app.state.settings, now=tomorrow) == 0
