@@ -33,6 +33,7 @@ format: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/tally.py
 	cd bench && ../$(BIN)/python proposals_list.py --rounds 3
+	cd bench && ../$(BIN)/python thread.py --rounds 3
 
 # Refresh the translation catalogs after changing interface strings.
 messages: $(STAMP)

@@ -64,8 +64,16 @@ def create_app() -> Starlette:
         )
         return HTMLResponse(TEMPLATE.render(title="Baseline", rows=rows))
 
+    async def b3posts(request: Request):
+        assert pool is not None
+        rows = await pool.fetch(
+            "SELECT id, body AS title, body, 0 AS support_count FROM posts ORDER BY path LIMIT 2000"
+        )
+        return HTMLResponse(TEMPLATE.render(title="Baseline", rows=rows))
+
     return Starlette(
         routes=[
+            Route("/b3posts", b3posts),
             Route("/healthz", healthz),
             Route("/b0", b0),
             Route("/b1", b1),
