@@ -842,9 +842,12 @@ async def cast(
 ) -> CastOutcome:
     """Cast (or replace) the viewer's ballot and append its receipt's hash to the bulletin.
 
-    The cycle row is held FOR SHARE until the request commits, so a cast racing the close is
-    judged by the stage at commit: the close waits for it, or it waits for the close and is
-    refused. One ballot per voter (the unique constraint, and INSERT .. ON CONFLICT). The same
+    The ballot is read and checked first; then the cycle row is locked (FOR NO KEY UPDATE, held
+    until the request commits) and the stage checked again, so a cast racing the close is judged
+    by the stage at commit: the close waits for the casts already holding the lock, and casts
+    queued behind the close wait for it and are refused. (A share lock would let a steady stream
+    of casts starve the close.) Casts to one cycle commit one at a time, which also orders the
+    bulletin. One ballot per voter (the unique constraint, and INSERT .. ON CONFLICT). The same
     submission token again (a double click, a retry) gives back the same receipt and changes
     nothing."""
     if not viewer.is_authenticated:
@@ -852,28 +855,28 @@ async def cast(
     token = form.get("submission_token")
     if not token or len(token) > 64 or not token.replace("-", "").replace("_", "").isalnum():
         raise Invalid({"submission_token": lazy_gettext("Please review your ballot again.")})
-    ctx = await voting_context(db, viewer, cycle_id, lock=True)
-    cycle = ctx.cycle
-    receipt = chain.make_receipt(secret, str(cycle.id), str(viewer.id), token)
+    ctx = await voting_context(db, viewer, cycle_id)
+    receipt = chain.make_receipt(secret, str(cycle_id), str(viewer.id), token)
     hashed = chain.receipt_hash(receipt)
-    # A token seen before: the ballot it carried is (or was) recorded; give its receipt back.
-    if ctx.ballot is not None and ctx.ballot.submission_token == token:
-        return CastOutcome(receipt, await _seq_of(db, cycle.id, hashed), False, True)
-    earlier = await _seq_of(db, cycle.id, hashed)
-    if earlier:
-        return CastOutcome(receipt, earlier, False, True)
+    replay = ctx.ballot is not None and ctx.ballot.submission_token == token
     parsed = parse_choice(ctx.definition.method, ctx.params, ctx.options, form)
-    if parsed.errors:
+    if parsed.errors and not replay:
         raise Invalid(parsed.errors)
     problems = validate_ballot(
         ctx.definition.method,
         exports.ballot_from_choice("voter", parsed.choice),
         {**_engine_rules(ctx), "options": [o.key for o in ctx.options]},
     )
-    if problems:
-        log.warning("ballot_rules_refused", cycle_id=str(cycle.id), problems=len(problems))
+    if problems and not replay:
+        log.warning("ballot_rules_refused", cycle_id=str(cycle_id), problems=len(problems))
         raise Invalid({"ballot": lazy_gettext("This ballot breaks the voting rules.")})
-    await _ensure_group(db, viewer, cycle, ctx.groups)
+    await _ensure_group(db, viewer, ctx.cycle, ctx.groups)
+    cycle = await _lock_for_cast(db, cycle_id)
+    _voting_open(cycle)
+    # A token seen before: the ballot it carried is (or was) recorded; give its receipt back.
+    earlier = await _seq_of(db, cycle.id, hashed)
+    if earlier:
+        return CastOutcome(receipt, earlier, False, True)
     statement = insert(CastBallot).values(
         id=uuid.uuid4(),
         cycle_id=cycle.id,
@@ -894,11 +897,24 @@ async def cast(
         where=CastBallot.submission_token != statement.excluded.submission_token,
     ).returning(CastBallot.changes)
     changes = (await db.execute(statement)).scalar_one_or_none()
-    if changes is None:  # the same token won a race with this request: nothing to add
+    if changes is None:  # the same token, recorded meanwhile: nothing to add
         return CastOutcome(receipt, await _seq_of(db, cycle.id, hashed), False, True)
     seq = await append_to_bulletin(db, cycle.id, hashed)
     await audit.record(db, viewer.user, "ballot.cast", cycle, {"replaced": changes > 0})
     return CastOutcome(receipt, seq, changes > 0, False)
+
+
+async def _lock_for_cast(db: AsyncSession, cycle_id: uuid.UUID) -> Cycle:
+    query = (
+        select(Cycle)
+        .where(Cycle.id == cycle_id)
+        .with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
+    )
+    cycle = (await db.execute(query)).scalar_one_or_none()
+    if cycle is None:
+        raise NotFound()
+    return cycle
 
 
 def _engine_rules(ctx: VotingContext) -> dict[str, Any]:
