@@ -41,6 +41,7 @@ from deliberate.errors import Invalid, NotAllowed, NotFound, RateLimited, WrongS
 from deliberate.forms import FormInput
 from deliberate.i18n import LOCALES, LazyString, lazy_gettext
 from deliberate.notifications import notify
+from deliberate.proposals import service as proposals_service
 from deliberate.proposals.models import Answer, Proposal, ProposalStatus
 
 POSTS_CHANNEL = "deliberate_posts"
@@ -98,6 +99,18 @@ async def open_threads(db: AsyncSession, cycle: Cycle, context: dict[str, Any]) 
         )
         .on_conflict_do_nothing(index_elements=["cycle_id", "proposal_id"])
     )
+
+
+@proposals_service.register_detail_extra
+async def proposal_threads(db: AsyncSession, viewer: Viewer, proposal: Proposal) -> dict[str, Any]:
+    threads = list(
+        (
+            await db.execute(
+                select(Thread).where(Thread.proposal_id == proposal.id).order_by(Thread.created_at)
+            )
+        ).scalars()
+    )
+    return {"threads": threads}
 
 
 # --- who may read and post -----------------------------------------------------------------

@@ -4,6 +4,7 @@ concurrent clicks), official answers, merging duplicates, the shortlist and the 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -571,6 +572,7 @@ class ProposalDetail:
     actors: set[Actor]
     merge_candidates: list[Proposal]
     merged_from: list[Proposal]
+    extras: dict[str, Any] = field(default_factory=dict)
 
 
 async def get_proposal(db: AsyncSession, viewer: Viewer, proposal_id: uuid.UUID) -> ProposalDetail:
@@ -623,9 +625,23 @@ async def get_proposal(db: AsyncSession, viewer: Viewer, proposal_id: uuid.UUID)
             )
         ).scalars()
     )
-    return ProposalDetail(
+    detail = ProposalDetail(
         proposal, cycle, author_name, assets, supported, actors, merge_candidates, merged_from
     )
+    for provider in _detail_extras:
+        detail.extras.update(await provider(db, viewer, proposal))
+    return detail
+
+
+DetailExtra = Callable[[AsyncSession, Viewer, Proposal], Awaitable[dict[str, Any]]]
+_detail_extras: list[DetailExtra] = []
+
+
+def register_detail_extra(provider: DetailExtra) -> DetailExtra:
+    """Later parts show what became of a proposal (its threads, the clauses that answer it)."""
+    if provider not in _detail_extras:
+        _detail_extras.append(provider)
+    return provider
 
 
 async def form_for_edit(

@@ -359,3 +359,13 @@ async def test_daily_digest_collects_notices_and_goes_once_a_day(make_app, db, w
     assert again == 0 and len(mailbox.messages) == 1
     tomorrow = dt.datetime.now(dt.UTC) + dt.timedelta(days=1)
     assert await send_daily_digests(app.state.sessionmaker, app.state.settings, now=tomorrow) == 0
+
+
+async def test_a_proposal_page_links_to_its_thread(app, db, world):
+    author = world["anwen"]
+    proposal = await make_proposal(db, world["cycle"], author, title="Minibus", answer="taken_forward")
+    thread = await make_thread(db, world["cycle"], "Minibus", proposal=proposal)
+    async with Browser(app) as reader:
+        page = soup(await reader.get(f"/proposals/{proposal.id}"))
+    link = page.find("a", href=f"/threads/{thread.id}")
+    assert link is not None and link.get_text(strip=True) == "Minibus"
