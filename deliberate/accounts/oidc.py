@@ -10,8 +10,14 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+import warnings
+
 import httpx
-from authlib.integrations.httpx_client import AsyncOAuth2Client
+
+with warnings.catch_warnings():
+    # Authlib 1.9 announces a future move to httpx2; the httpx client works and is supported.
+    warnings.simplefilter("ignore")
+    from authlib.integrations.httpx_client import AsyncOAuth2Client
 from authlib.oidc.core import CodeIDToken
 from joserfc import jwt
 from joserfc.errors import JoseError
