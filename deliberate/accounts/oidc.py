@@ -7,10 +7,9 @@ checked for signature, issuer, audience, expiry and nonce before anyone is signe
 from __future__ import annotations
 
 import time
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
-
-import warnings
 
 import httpx
 
