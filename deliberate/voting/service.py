@@ -473,6 +473,9 @@ async def close_and_tally(db: AsyncSession, cycle: Cycle, context: dict[str, Any
     row FOR UPDATE, so every ballot acknowledged before it is here, and none can follow."""
     if context.get("source") != Stage.VOTING:
         return
+    if await get_definition(db, cycle.id) is None:  # only possible for rows made by hand
+        log.warning("closed_without_ballot", cycle_id=str(cycle.id))
+        return
     await store_tally(db, cycle)
     actor = context.get("actor")
     await audit.record(db, actor.user if actor else None, "ballot.tallied", cycle)
