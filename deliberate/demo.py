@@ -80,6 +80,9 @@ async def load_demo(db: AsyncSession, *, once: bool = False) -> bool:
     await _load_cycle(db, demo_content.CYCLE_DRAFT, organisations, citizens, Stage.DRAFT)
     await _load_cycle(db, demo_content.CYCLE_PROPOSALS, organisations, citizens, Stage.PROPOSALS)
     await _load_deliberation(db, organisations)
+    from deliberate.voting.demo import load_voting_demo
+
+    await load_voting_demo(db, organisations, citizens)
 
     await audit.record(db, None, "demo.loaded", ("site", "demo"))
     await db.flush()

@@ -47,8 +47,12 @@ async def _setup(db, stage: Stage):
     cycle = await make_cycle(db, organisation, stage=stage.value)
     # Leaving proposals needs a shortlist: give every cycle one, so only the table decides.
     await make_proposal(db, cycle, commissioner, answer="taken_forward")
-    # ...and a drawn panel, which entering deliberation needs too.
+    # ...and a drawn panel, which entering deliberation needs too, and a ballot for voting.
     await make_panel(db, cycle, [commissioner])
+    from deliberate.voting.models import BallotDefinition
+
+    db.add(BallotDefinition(cycle_id=cycle.id, method="approval", params={}))
+    await db.commit()
     viewer = _viewer(commissioner, {(Role.COMMISSIONER.value, organisation.id)})
     return cycle, viewer
 
