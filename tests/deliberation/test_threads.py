@@ -363,9 +363,62 @@ async def test_daily_digest_collects_notices_and_goes_once_a_day(make_app, db, w
 
 async def test_a_proposal_page_links_to_its_thread(app, db, world):
     author = world["anwen"]
-    proposal = await make_proposal(db, world["cycle"], author, title="Minibus", answer="taken_forward")
+    proposal = await make_proposal(
+        db, world["cycle"], author, title="Minibus", answer="taken_forward"
+    )
     thread = await make_thread(db, world["cycle"], "Minibus", proposal=proposal)
     async with Browser(app) as reader:
         page = soup(await reader.get(f"/proposals/{proposal.id}"))
     link = page.find("a", href=f"/threads/{thread.id}")
     assert link is not None and link.get_text(strip=True) == "Minibus"
+
+
+async def test_facilitator_attaches_evidence_and_members_quote(app, db, world):
+    path = f"/threads/{world['thread'].id}"
+    async with signed_in(app, "fac@example.org") as facilitator:
+        token = await facilitator.csrf_token(path)
+        link = await facilitator.post(
+            f"{path}/evidence",
+            data={
+                "csrf_token": token,
+                "title": "Carers Wales",
+                "url": "https://www.carersuk.org/wales/",
+                "summary": "Support for carers",
+            },
+        )
+        assert link.status_code == 303
+        bad = await facilitator.post(
+            f"{path}/evidence",
+            data={"csrf_token": token, "title": "Script", "summary": "x"},
+            files={"document": ("evil.html", b"<script>", "text/html")},
+        )
+        assert bad.status_code == 422
+        document = await facilitator.post(
+            f"{path}/evidence",
+            data={
+                "csrf_token": token,
+                "title": "Survey results",
+                "summary": "What 120 carers told us",
+            },
+            files={"document": ("survey.pdf", b"%PDF-1.4 test", "application/pdf")},
+        )
+        assert document.status_code == 303
+    async with signed_in(app, "anwen@example.org") as anwen:
+        page = soup(await anwen.get(path))
+        evidence = page.find(id="evidence").parent
+        download = evidence.find("a", string="Survey results")
+        fetched = await anwen.get(download["href"])
+        assert fetched.content == b"%PDF-1.4 test"
+        assert "attachment" in fetched.headers["content-disposition"]
+        await anwen.submit(
+            f"{path}/posts", {"body": "Respite first", "stance": "supports"}, form_page=path
+        )
+        first = (await db.execute(select(Post.id))).scalar_one()
+    async with signed_in(app, "bryn@example.org") as bryn:
+        await bryn.submit(
+            f"{path}/posts", {"body": "I agree with this", "stance": "supports", "parent": str(first), "quote": str(first)},
+            form_page=f"{path}?reply={first}&quote=1",
+        )  # fmt: skip
+        page = soup(await bryn.get(path))
+    quote = page.select_one("blockquote.quote")
+    assert "Anwen Jones wrote" in quote.get_text() and "Respite first" in quote.get_text()
