@@ -52,6 +52,7 @@ def all_routes() -> list[BaseRoute]:
     from deliberate.cycles.routes import routes as cycle_routes
     from deliberate.deliberation.routes import routes as deliberation_routes
     from deliberate.proposals.routes import routes as proposal_routes
+    from deliberate.specs.routes import routes as spec_routes
     from deliberate.voting.routes import routes as voting_routes
 
     return [
@@ -62,6 +63,7 @@ def all_routes() -> list[BaseRoute]:
         *proposal_routes,
         *deliberation_routes,
         *voting_routes,
+        *spec_routes,
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]
 
