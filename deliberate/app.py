@@ -150,6 +150,23 @@ async def run_scheduler(sessionmaker: Any, interval: float, settings: Settings) 
         await asyncio.sleep(interval)
 
 
+def fast_url_path_for(app: Starlette) -> Any:
+    """`url_path_for` that goes straight to the named route: Starlette's tries every route in
+    turn (about 0.3 ms a link with ~100 routes), which dominated page rendering."""
+    by_name = {getattr(route, "name", None): route for route in app.routes}
+
+    def url(name: str, /, **params: Any) -> Any:
+        route = by_name.get(name)
+        if route is not None:
+            try:
+                return route.url_path_for(name, **params)
+            except Exception:  # noqa: S110 - fall back to the router's own search and error
+                pass
+        return app.url_path_for(name, **params)
+
+    return url
+
+
 def make_post_events(app: Starlette, database_url: str) -> Any:
     """The live-post hub: renders a post once per language for the readers of its thread."""
     from deliberate import i18n
@@ -223,7 +240,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.engine = engine
     app.state.sessionmaker = sessionmaker
     app.state.database_url = database_url
-    app.state.templates = make_environment(app.url_path_for)
+    app.state.templates = make_environment(fast_url_path_for(app))
     app.state.oidc = OIDCClient(settings) if settings.oidc_enabled else None
     post_events = make_post_events(app, database_url)
     app.state.post_events = post_events

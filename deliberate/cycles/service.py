@@ -168,7 +168,11 @@ async def lock_cycle(db: AsyncSession, cycle_id: uuid.UUID, *, for_update: bool 
     commit: actions hold a share lock until they commit, and a transition (which takes the update
     lock) waits for them, or they wait for it and then see the new stage."""
     query = select(Cycle).where(Cycle.id == cycle_id).execution_options(populate_existing=True)
-    query = query.with_for_update() if for_update else query.with_for_update(read=True)
+    # NO KEY UPDATE, not UPDATE: a new row pointing at the cycle (a ballot, a post) takes a key
+    # share lock for its foreign key, and must neither block nor starve a transition.
+    query = (
+        query.with_for_update(key_share=True) if for_update else query.with_for_update(read=True)
+    )
     cycle = (await db.execute(query)).scalar_one_or_none()
     if cycle is None:
         raise NotFound(lazy_gettext("There is no such cycle."))

@@ -874,15 +874,13 @@ async def cast(
         log.warning("ballot_rules_refused", cycle_id=str(cycle_id), problems=len(problems))
         raise Invalid({"ballot": lazy_gettext("This ballot breaks the voting rules.")})
     await _ensure_group(db, viewer, ctx.cycle, ctx.groups)
-    cycle = await _lock_for_cast(db, cycle_id)
-    _voting_open(cycle)
     # A token seen before: the ballot it carried is (or was) recorded; give its receipt back.
-    earlier = await _seq_of(db, cycle.id, hashed)
+    earlier = await _seq_of(db, cycle_id, hashed)
     if earlier:
         return CastOutcome(receipt, earlier, False, True)
     statement = insert(CastBallot).values(
         id=uuid.uuid4(),
-        cycle_id=cycle.id,
+        cycle_id=cycle_id,
         voter_id=viewer.id,
         choice=parsed.choice,
         receipt_hash=hashed,
@@ -901,9 +899,15 @@ async def cast(
     ).returning(CastBallot.changes)
     changes = (await db.execute(statement)).scalar_one_or_none()
     if changes is None:  # the same token, recorded meanwhile: nothing to add
-        return CastOutcome(receipt, await _seq_of(db, cycle.id, hashed), False, True)
-    seq = await append_to_bulletin(db, cycle.id, hashed)
-    await audit.record(db, viewer.user, "ballot.cast", cycle, {"replaced": changes > 0})
+        return CastOutcome(receipt, await _seq_of(db, cycle_id, hashed), False, True)
+    await audit.record(db, viewer.user, "ballot.cast", ctx.cycle, {"replaced": changes > 0})
+    await db.flush()
+    # Only now take the cycle's lock: everything before ran beside other voters' casts, and the
+    # part that must go one at a time (stage check and bulletin append) is two statements long,
+    # followed at once by the commit. If the vote has closed, raising rolls the ballot back.
+    cycle = await _lock_for_cast(db, cycle_id)
+    _voting_open(cycle)
+    seq = await append_to_bulletin(db, cycle.id, hashed, serialised=True)
     return CastOutcome(receipt, seq, changes > 0, False)
 
 
@@ -954,32 +958,40 @@ async def _seq_of(db: AsyncSession, cycle_id: uuid.UUID, hashed: str) -> int:
     )
 
 
-async def append_to_bulletin(db: AsyncSession, cycle_id: uuid.UUID, hashed: str) -> int:
-    """Append one receipt hash, chained to the previous entry. A per-cycle advisory lock, held
-    to the end of the transaction, makes appends to one cycle's chain one at a time."""
-    await db.execute(
-        text("SELECT pg_advisory_xact_lock(:ns, hashtext(:cycle))"),
-        {"ns": BULLETIN_LOCK, "cycle": str(cycle_id)},
-    )
-    last = (
+async def append_to_bulletin(
+    db: AsyncSession, cycle_id: uuid.UUID, hashed: str, *, serialised: bool = False
+) -> int:
+    """Append one receipt hash, chained to the previous entry, in one statement (the entry hash
+    is computed by PostgreSQL exactly as `chain.entry_hash` does). Appends to one cycle's chain go
+    one at a time: under the caller's cycle lock (`serialised`), or a per-cycle advisory lock."""
+    if not serialised:
         await db.execute(
-            select(BulletinEntry.seq, BulletinEntry.entry_hash)
-            .where(BulletinEntry.cycle_id == cycle_id)
-            .order_by(BulletinEntry.seq.desc())
-            .limit(1)
+            text("SELECT pg_advisory_xact_lock(:ns, hashtext(:cycle))"),
+            {"ns": BULLETIN_LOCK, "cycle": str(cycle_id)},
         )
-    ).first()
-    seq, prev = (last[0] + 1, last[1]) if last else (1, chain.GENESIS)
-    await db.execute(
-        insert(BulletinEntry).values(
-            cycle_id=cycle_id,
-            seq=seq,
-            receipt_hash=hashed,
-            prev_hash=prev,
-            entry_hash=chain.entry_hash(str(cycle_id), seq, hashed, prev),
+    seq = (
+        await db.execute(
+            text(
+                "WITH last AS (SELECT seq, entry_hash FROM bulletin_entries "
+                "WHERE cycle_id = CAST(:c AS uuid) ORDER BY seq DESC LIMIT 1), "
+                "next AS (SELECT coalesce((SELECT seq FROM last), 0) + 1 AS seq, "
+                "coalesce((SELECT entry_hash FROM last), CAST(:genesis AS text)) AS prev) "
+                "INSERT INTO bulletin_entries (cycle_id, seq, receipt_hash, prev_hash, entry_hash) "
+                "SELECT CAST(:c AS uuid), seq, CAST(:r AS text), prev, "
+                "encode(sha256(convert_to(CAST(:prefix AS text) || '|' || CAST(:cs AS text) "
+                "|| '|' || seq || '|' || CAST(:r AS text) || '|' || prev, 'UTF8')), 'hex') "
+                "FROM next RETURNING seq"
+            ),
+            {
+                "c": cycle_id,
+                "cs": str(cycle_id),
+                "r": hashed,
+                "genesis": chain.GENESIS,
+                "prefix": chain.PREFIX,
+            },
         )
-    )
-    return seq
+    ).scalar_one()
+    return int(seq)
 
 
 async def receipt_for(
