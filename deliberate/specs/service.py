@@ -484,7 +484,8 @@ async def signoff(db: AsyncSession, cycle: Cycle, spec: Specification) -> Signof
         ).all()
     )
     quorum = quorum_of(cycle)
-    needed = max(1, math.ceil(members * quorum / 100))
+    # A percentage of the panel, to the nearest whole member: 67% of 3 is 2 ("two thirds").
+    needed = max(1, math.floor(members * quorum / 100 + 0.5))
     return Signoff(
         spec.latest_version,
         members,
@@ -946,6 +947,11 @@ async def propose_amendment(
     return amendment
 
 
+async def amend_form(db: AsyncSession, viewer: Viewer, clause_id: uuid.UUID) -> Clause:
+    clause, _cycle, _actors = await _clause_for_action(db, viewer, clause_id, Action.AMEND)
+    return clause
+
+
 @dataclass
 class AmendmentPage:
     amendment: Amendment
@@ -1130,7 +1136,11 @@ async def endorse(
         )
     ).scalar_one()
     await audit.record(
-        db, viewer.user, f"specification.{stance}d", row, {"version": number, "reason": reason}
+        db,
+        viewer.user,
+        "specification.endorsed" if stance == "endorse" else "specification.objected",
+        row,
+        {"version": number, "reason": reason},
     )
     return row
 

@@ -236,11 +236,10 @@ async def amend(request: Request) -> Response:
     ctx = request_context(request)
     db = db_session(request)
     clause_id = _uuid(request, "clause_id")
-    origin = await service.clause_origin(db, ctx.viewer, clause_id)
-    clause = origin.clause
+    status = 200
     if request.method == "GET":
+        clause = await service.amend_form(db, ctx.viewer, clause_id)
         form = FormInput({"body_en": clause.body_en, "body_cy": clause.body_cy})
-        status = 200
     else:
         form = FormInput(await request.form())
         try:
@@ -250,16 +249,17 @@ async def amend(request: Request) -> Response:
             status = 422
         else:
             return _to(request, "specs:amendment", "", "notice=proposed", amendment_id=amendment.id)
-    if request.method == "GET":
-        from deliberate.cycles import service as cycles
-        from deliberate.cycles.stages import Action
-
-        actors = await cycles.actors_for(db, ctx.viewer, origin.cycle)
-        cycles.require(ctx.viewer, origin.cycle, Action.AMEND, actors)
+    origin = await service.clause_origin(db, ctx.viewer, clause_id)
     return render(
         request,
         "specs/amend.html",
-        {"origin": origin, "cycle": origin.cycle, "clause": clause, "form": form, **_common()},
+        {
+            "origin": origin,
+            "cycle": origin.cycle,
+            "clause": origin.clause,
+            "form": form,
+            **_common(),
+        },
         status_code=status,
     )
 

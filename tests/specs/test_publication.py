@@ -1,0 +1,170 @@
+"""Sign-off and publication: the quorum counts endorsements of the latest version only, the
+commissioner publishes through the stage move, the published version is frozen at a stable
+address, and its exports (Markdown, JSON, PDF) parse and match it."""
+
+from __future__ import annotations
+
+import json
+import re
+import zlib
+
+from helpers import soup
+from specs.support import (
+    build_world,
+    clauses_of,
+    endorse,
+    publish,
+    published_world,
+    signed_in,
+    spec_of,
+)
+from sqlalchemy import select
+
+from deliberate.audit import AuditEvent
+from deliberate.cycles.models import Cycle
+from deliberate.security import LANG_COOKIE
+from deliberate.specs.models import Endorsement, SpecVersion
+
+
+async def test_publishing_needs_the_quorum_of_the_latest_version(app, db):
+    world = await build_world(db, members=3, quorum=67)  # needs 2 of 3
+    cycle_id = world.cycle.id
+    assert (await endorse(app, "member0@example.org", cycle_id, 1)).status_code == 303
+    objection = await endorse(app, "member1@example.org", cycle_id, 1, "object")
+    assert objection.status_code == 422  # an objection needs a reason
+    objection = await endorse(app, "member1@example.org", cycle_id, 1, "object", "Too vague")
+    assert objection.status_code == 303
+    refused = await publish(app, cycle_id)
+    assert refused.status_code == 409
+    message = soup(refused).get_text(" ", strip=True)
+    assert "needs endorsements from 67% of the panel (2 of 3 members) and has 1" in message
+    # Member 1 changes their mind: one answer per member per version.
+    assert (await endorse(app, "member1@example.org", cycle_id, 1)).status_code == 303
+    assert len((await db.execute(select(Endorsement))).scalars().all()) == 2
+    # ...but a new version needs new endorsements: those of version 1 no longer count.
+    clause = (await clauses_of(db, cycle_id))[0]
+    async with signed_in(app, "com@example.org") as commissioner:
+        edited = await commissioner.submit(
+            f"/clauses/{clause.id}/edit",
+            {"body_en": "Meals on Sundays too.", "body_cy": "", "reason": "Shorter"},
+        )
+        assert edited.status_code == 303
+    stale = await endorse(app, "member2@example.org", cycle_id, 1)
+    assert stale.status_code == 409
+    assert "no longer the latest" in stale.text
+    refused = await publish(app, cycle_id)
+    assert refused.status_code == 409
+    assert "version 2 needs" in refused.text and "and has 0" in refused.text
+    assert (await endorse(app, "member0@example.org", cycle_id, 2)).status_code == 303
+    assert (await endorse(app, "member2@example.org", cycle_id, 2)).status_code == 303
+    published = await publish(app, cycle_id)
+    assert published.status_code == 303
+    db.expunge_all()
+    assert (await db.get(Cycle, cycle_id)).stage == "published"
+    spec = await spec_of(db, cycle_id)
+    assert spec.published_version == 2
+    versions = (await db.execute(select(SpecVersion).order_by(SpecVersion.number))).scalars().all()
+    assert versions[0].published_at is None and versions[1].published_at is not None
+    actions = (await db.execute(select(AuditEvent.action))).scalars().all()
+    assert "specification.published" in actions and "specification.endorsed" in actions
+    assert "specification.objected" in actions
+
+
+async def test_the_published_version_is_frozen_and_citable(app, db, client):
+    world = await published_world(app, db)
+    cycle_id = world.cycle.id
+    address = f"/cycles/{cycle_id}/specification/v/1"
+    first = await client.get(address)
+    assert first.status_code == 200
+    html = soup(first)
+    assert html.find(class_="stable-address").find("a")["href"] == f"http://testserver{address}"
+    assert html.find("link", attrs={"media": "print"})["href"] == "/static/print.css"
+    # Everyone reads it; the unversioned address shows the published version too.
+    assert (await client.get(f"/cycles/{cycle_id}/specification")).status_code == 200
+    clause = (await clauses_of(db, cycle_id))[0]
+    async with signed_in(app, "com@example.org") as commissioner:
+        edit = await commissioner.submit(
+            f"/clauses/{clause.id}/edit",
+            {"body_en": "Changed after publication", "reason": "oops"},
+            form_page=address,
+        )
+        assert edit.status_code == 409
+    async with signed_in(app, "member0@example.org") as member:
+        amend = await member.submit(
+            f"/clauses/{clause.id}/amend", {"body_en": "Later"}, form_page=address
+        )
+        assert amend.status_code == 409
+        late = await endorse(app, "member0@example.org", cycle_id, 1)
+        assert late.status_code == 409
+    again = await client.get(address)
+    assert again.text == first.text
+    # The origin page is public now.
+    assert (await client.get(f"/clauses/{clause.id}/origin")).status_code == 200
+
+
+def _pdf_text_objects(body: bytes) -> bytes:
+    """The PDF's streams, inflated, for a byte search (Info strings are outside streams)."""
+    out = [body]
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", body, re.S):
+        try:
+            out.append(zlib.decompress(match.group(1)))
+        except zlib.error:
+            out.append(match.group(1))
+    return b"\n".join(out)
+
+
+def _pdf_title(body: bytes) -> str:
+    match = re.search(rb"/Title\s*(\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f]+>)", body)
+    assert match, "the PDF has no title"
+    raw = match.group(1)
+    if raw.startswith(b"<"):
+        data = bytes.fromhex(raw[1:-1].decode())
+        return data[2:].decode("utf-16-be") if data[:2] == b"\xfe\xff" else data.decode("latin-1")
+    text = raw[1:-1].replace(rb"\(", b"(").replace(rb"\)", b")").replace(rb"\\", b"\\")
+    if text[:2] == b"\xfe\xff":
+        return text[2:].decode("utf-16-be")
+    return text.decode("latin-1")
+
+
+async def test_exports_parse_and_match_the_version(app, db, client):
+    world = await published_world(app, db)
+    cycle_id = world.cycle.id
+    base = f"/cycles/{cycle_id}/specification/v/1"
+    version = (await db.execute(select(SpecVersion))).scalar_one()
+    as_json = await client.get(base + ".json")
+    assert as_json.status_code == 200
+    assert as_json.headers["content-type"].startswith("application/json")
+    document = json.loads(as_json.text)
+    assert document["version"] == 1 and document["url"] == f"http://testserver{base}"
+    assert [s["key"] for s in document["sections"]] == [
+        s["key"] for s in version.snapshot["sections"]
+    ]
+    for section, frozen in zip(document["sections"], version.snapshot["sections"], strict=True):
+        assert [c["text"]["en"] for c in section["clauses"]] == [
+            c["body_en"] for c in frozen["clauses"]
+        ]
+    assert document["sections"][1]["clauses"][0]["proposals"][0]["id"] == str(
+        world.proposals[2].id
+    )
+    as_markdown = await client.get(base + ".md")
+    assert as_markdown.status_code == 200
+    text = as_markdown.text
+    assert text.startswith("# Service specification: Community meals")
+    for section in version.snapshot["sections"]:
+        for clause in section["clauses"]:
+            assert clause["body_en"].strip() in text
+    assert f"http://testserver{base}" in text
+    as_pdf = await client.get(base + ".pdf")
+    assert as_pdf.status_code == 200
+    assert as_pdf.headers["content-type"] == "application/pdf"
+    body = as_pdf.content
+    assert body.startswith(b"%PDF")
+    assert _pdf_title(body) == "Service specification: Community meals"
+    assert b"/Subject" in body and len(_pdf_text_objects(body)) > len(body)
+    # In Welsh, the Welsh title.
+    client.cookies.set(LANG_COOKIE, "cy")
+    welsh = await client.get(base + ".pdf")
+    assert _pdf_title(welsh.content) == "Manyleb gwasanaeth: Community meals (cy)"
+    client.cookies.delete(LANG_COOKIE)
+    # Drafts are never exported.
+    assert (await client.get(f"/cycles/{cycle_id}/specification/v/2.json")).status_code == 404
