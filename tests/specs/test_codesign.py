@@ -58,9 +58,7 @@ async def test_commissioner_edits_make_versions_with_a_reason(app, db):
         assert added.status_code == 303
         history = await commissioner.get(f"/cycles/{world.cycle.id}/specification/versions")
         assert "Made it concrete" in history.text
-        diff = await commissioner.get(
-            f"/cycles/{world.cycle.id}/specification/compare?from=1&to=3"
-        )
+        diff = await commissioner.get(f"/cycles/{world.cycle.id}/specification/compare?from=1&to=3")
     spec = await spec_of(db, world.cycle.id)
     assert spec.latest_version == 3
     versions = (await db.execute(select(SpecVersion).order_by(SpecVersion.number))).scalars().all()

@@ -5,8 +5,8 @@ proposal, its thread and the thread's latest summary version, and its vote resul
 from __future__ import annotations
 
 from helpers import soup
-from sqlalchemy import select
 from specs.support import build_world, clauses_of, signed_in, spec_of
+from sqlalchemy import select
 
 from deliberate.audit import AuditEvent
 from deliberate.specs.models import (

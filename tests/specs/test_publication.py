@@ -143,9 +143,7 @@ async def test_exports_parse_and_match_the_version(app, db, client):
         assert [c["text"]["en"] for c in section["clauses"]] == [
             c["body_en"] for c in frozen["clauses"]
         ]
-    assert document["sections"][1]["clauses"][0]["proposals"][0]["id"] == str(
-        world.proposals[2].id
-    )
+    assert document["sections"][1]["clauses"][0]["proposals"][0]["id"] == str(world.proposals[2].id)
     as_markdown = await client.get(base + ".md")
     assert as_markdown.status_code == 200
     text = as_markdown.text
