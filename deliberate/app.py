@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import text
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncEngine
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -49,6 +50,7 @@ async def healthz(request: Request) -> Response:
 
 def all_routes() -> list[BaseRoute]:
     from deliberate.accounts.routes import routes as account_routes
+    from deliberate.api.routes import routes as api_routes
     from deliberate.cycles.routes import routes as cycle_routes
     from deliberate.deliberation.routes import routes as deliberation_routes
     from deliberate.proposals.routes import routes as proposal_routes
@@ -64,6 +66,7 @@ def all_routes() -> list[BaseRoute]:
         *deliberation_routes,
         *voting_routes,
         *spec_routes,
+        *api_routes,
         Mount("/static", app=StaticFiles(directory=STATIC_DIR), name="static"),
     ]
 
@@ -121,6 +124,21 @@ async def domain_error(request: Request, exc: Exception) -> Response:
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     return render_error(request, exc.status_code)
+
+
+async def busy(request: Request, exc: Exception) -> Response:
+    """Every database connection is in use: say so at once, and when to try again."""
+    log.warning("database_pool_exhausted")
+    response = render_error(
+        request,
+        503,
+        _(
+            "The service is very busy. Nothing you sent has been saved: "
+            "please try again in a moment."
+        ),
+    )
+    response.headers["Retry-After"] = "5"
+    return response
 
 
 async def server_error(request: Request, exc: Exception) -> Response:
@@ -232,6 +250,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         exception_handlers={
             DomainError: domain_error,
             HTTPException: http_error,
+            PoolTimeout: busy,
             Exception: server_error,
         },
         lifespan=lifespan,

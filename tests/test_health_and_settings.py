@@ -69,3 +69,20 @@ def test_command_line_refuses_to_start_with_one_clear_line(tmp_path):
     assert result.stderr.strip().splitlines() == [
         "configuration error: SECRET_KEY is required when DELIBERATE_ENV=production"
     ]
+
+
+async def test_an_exhausted_connection_pool_answers_503_with_retry_after(make_app):
+    from sqlalchemy.exc import TimeoutError as PoolTimeout
+    from starlette.routing import Route
+
+    app = make_app()
+
+    async def saturated(request):
+        raise PoolTimeout("QueuePool limit reached")
+
+    app.router.routes.insert(0, Route("/saturated", saturated))
+    async with Browser(app) as browser:
+        response = await browser.get("/saturated")
+    assert response.status_code == 503
+    assert response.headers["retry-after"] == "5"
+    assert "Nothing you sent has been saved" in response.text
