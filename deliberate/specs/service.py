@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.dialects.postgresql import distinct_on, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from deliberate import audit
@@ -1322,7 +1322,7 @@ async def latest_statuses(db: AsyncSession, spec: Specification) -> dict[uuid.UU
                 DeliveryUpdate.reported_on.desc(),
                 DeliveryUpdate.created_at.desc(),
             )
-            .distinct(DeliveryUpdate.clause_id)
+            .ext(distinct_on(DeliveryUpdate.clause_id))
         )
     ).scalars()
     return {row.clause_id: row for row in rows}
