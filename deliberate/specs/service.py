@@ -768,6 +768,11 @@ async def published_version(
     return cycle, spec, await get_version(db, spec, number)
 
 
+async def threads_private(db: AsyncSession, cycle_id: uuid.UUID) -> bool:
+    """Whether the panel's threads are private: then exports leave the thread links out."""
+    return bool(await db.scalar(select(Panel.threads_private).where(Panel.cycle_id == cycle_id)))
+
+
 # --- the commissioner's edits ------------------------------------------------------------------
 
 

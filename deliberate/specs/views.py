@@ -443,7 +443,12 @@ async def export_markdown(request: Request) -> Response:
 
 async def export_json(request: Request) -> Response:
     cycle, spec, found, url, _locale = await _published(request)
-    body = json.dumps(exports.document(found, spec, url), ensure_ascii=False, indent=2)
+    document = exports.document(found, spec, url)
+    if await service.threads_private(db_session(request), cycle.id):
+        for section in document["sections"]:
+            for clause in section["clauses"]:
+                clause["threads"] = []
+    body = json.dumps(document, ensure_ascii=False, indent=2)
     return _download(
         body,
         "application/json",

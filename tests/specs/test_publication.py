@@ -166,3 +166,21 @@ async def test_exports_parse_and_match_the_version(app, db, client):
     client.cookies.delete(LANG_COOKIE)
     # Drafts are never exported.
     assert (await client.get(f"/cycles/{cycle_id}/specification/v/2.json")).status_code == 404
+
+
+async def test_private_threads_stay_out_of_the_exports_and_the_api(app, db, client):
+    from deliberate.deliberation.models import Panel
+
+    world = await published_world(app, db)
+    panel = (await db.execute(select(Panel))).scalar_one()
+    panel.threads_private = True
+    await db.commit()
+    cycle_id = world.cycle.id
+    exported = (await client.get(f"/cycles/{cycle_id}/specification/v/1.json")).json()
+    api = (await client.get(f"/api/v1/cycles/{cycle_id}/specification")).json()
+    for document in (exported, api):
+        clause = document["sections"][1]["clauses"][0]
+        assert clause["threads"] == [] and clause["proposals"]
+    origin = await client.get(f"/clauses/{(await clauses_of(db, cycle_id))[0].id}/origin")
+    assert "private to the panel" in origin.text
+    assert "Summary 2" not in origin.text
