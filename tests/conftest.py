@@ -212,6 +212,36 @@ CHROMIUM = os.environ.get("DELIBERATE_CHROMIUM", "/usr/bin/chromium")
 
 
 @pytest.fixture
+async def browser():
+    """The system Chromium driven by Playwright; skipped (with the reason) where there is no
+    Chromium, except under CI (`DELIBERATE_REQUIRE_BROWSER=1`), where that is a failure."""
+    if not os.path.exists(CHROMIUM):  # noqa: ASYNC240 - a single stat before the browser starts
+        message = f"Chromium not found at {CHROMIUM}: install it (apt-get install chromium)"
+        if os.environ.get("DELIBERATE_REQUIRE_BROWSER") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        instance = await playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield instance
+        finally:
+            await instance.close()
+
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
 async def browser_page():
     """A page in the system Chromium driven by Playwright; skipped (with the reason) where there
     is no Chromium, except under CI (`DELIBERATE_REQUIRE_BROWSER=1`), where that is a failure."""
