@@ -170,3 +170,21 @@ def report(results: list[Result], baseline: Result) -> None:
             f"{result.name:44} {result.rps:8.1f} {result.p50_ms:8.1f} {result.p99_ms:8.1f} "
             f"{queries:>8} {ratio:6.2f}" + (f"  errors={result.errors}" if result.errors else "")
         )
+
+
+def app_env(url: str) -> dict[str, str]:
+    """The environment the app and the baseline are served with."""
+    return {
+        "DATABASE_URL": url,
+        "BENCH_DATABASE_URL": url,
+        "DELIBERATE_ENV": "development",
+        "SECRET_KEY": "bench-secret-key-that-is-long-enough-0123456789",
+        "LOG_LEVEL": "WARNING",
+        "SCHEDULER_INTERVAL": "0",
+    }
+
+
+async def measure_baseline(name: str, path: str, env: dict[str, str], args) -> Result:
+    """Serve the baseline app and load one of its endpoints, as every benchmark does."""
+    with serve("baseline_app:create_app", env) as base:
+        return await load(name, f"{base}{path}", seconds=args.seconds, concurrency=args.concurrency)

@@ -12,7 +12,15 @@ import asyncio
 import secrets
 
 import asyncpg
-from common import drop_database, load, report, scratch_database, serve
+from common import (
+    app_env,
+    drop_database,
+    load,
+    measure_baseline,
+    report,
+    scratch_database,
+    serve,
+)
 
 from deliberate import db as dbmod
 from deliberate.security import hash_password, token_hash
@@ -92,26 +100,15 @@ async def main() -> None:
     url, name = await scratch_database("bench_s1")
     try:
         small, large, token = await prepare(url)
-        env = {
-            "DATABASE_URL": url,
-            "BENCH_DATABASE_URL": url,
-            "DELIBERATE_ENV": "development",
-            "SECRET_KEY": "bench-secret-key-that-is-long-enough-0123456789",
-            "LOG_LEVEL": "WARNING",
-            "SCHEDULER_INTERVAL": "0",
-        }
+        env = app_env(url)
         cookies = {"deliberate_session": token}
         for round_number in range(1, args.rounds + 1):
             print(
                 f"\nround {round_number}: {args.concurrency} concurrent clients, {args.seconds}s each"
             )
-            with serve("baseline_app:create_app", env) as base:
-                baseline = await load(
-                    "B1 bare page + one SELECT of 20 rows",
-                    f"{base}/b1",
-                    seconds=args.seconds,
-                    concurrency=args.concurrency,
-                )
+            baseline = await measure_baseline(
+                "B1 bare page + one SELECT of 20 rows", "/b1", env, args
+            )
             with serve("deliberate.app:create_app", env) as base:
                 results = []
                 for label, cycle, page, jar in [

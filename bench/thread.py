@@ -11,7 +11,15 @@ import argparse
 import asyncio
 
 import asyncpg
-from common import drop_database, load, report, scratch_database, serve
+from common import (
+    app_env,
+    drop_database,
+    load,
+    measure_baseline,
+    report,
+    scratch_database,
+    serve,
+)
 
 from deliberate import db as dbmod
 
@@ -68,26 +76,14 @@ async def main() -> None:
     url, name = await scratch_database("bench_s2")
     try:
         small, large = await prepare(url)
-        env = {
-            "DATABASE_URL": url,
-            "BENCH_DATABASE_URL": url,
-            "DELIBERATE_ENV": "development",
-            "SECRET_KEY": "bench-secret-key-that-is-long-enough-0123456789",
-            "LOG_LEVEL": "WARNING",
-            "SCHEDULER_INTERVAL": "0",
-        }
+        env = app_env(url)
         for round_number in range(1, args.rounds + 1):
             print(
                 f"\nround {round_number}: {args.concurrency} concurrent clients, {args.seconds}s each"
             )
-            with serve("baseline_app:create_app", env) as base:
-                # B3 reads proposals in the baseline app: point it at the posts instead.
-                baseline = await load(
-                    "B3 one SELECT of 2,000 rows rendered",
-                    f"{base}/b3posts",
-                    seconds=args.seconds,
-                    concurrency=args.concurrency,
-                )
+            baseline = await measure_baseline(
+                "B3 one SELECT of 2,000 rows rendered", "/b3posts", env, args
+            )
             with serve("deliberate.app:create_app", env) as base:
                 results = [
                     await load(

@@ -438,14 +438,7 @@ async def thread_summary(request: Request) -> Response:
     try:
         await service.add_summary(db, ctx.viewer, thread_id, form, ctx.locale)
     except Invalid as error:
-        form.errors.update(error.errors)
-        page = await service.thread_page(db, ctx.viewer, thread_id)
-        return render(
-            request,
-            "deliberation/thread.html",
-            _thread_context(page, summary_form=form),
-            status_code=422,
-        )
+        return await _thread_with_form_errors(request, thread_id, "summary_form", form, error)
     return _redirect(request, "threads:detail", "#summary", thread_id=thread_id)
 
 
@@ -463,15 +456,20 @@ async def thread_evidence(request: Request) -> Response:
     try:
         await service.add_evidence(db, ctx.viewer, thread_id, form, file)
     except Invalid as error:
-        form.errors.update(error.errors)
-        page = await service.thread_page(db, ctx.viewer, thread_id)
-        return render(
-            request,
-            "deliberation/thread.html",
-            _thread_context(page, evidence_form=form),
-            status_code=422,
-        )
+        return await _thread_with_form_errors(request, thread_id, "evidence_form", form, error)
     return _redirect(request, "threads:detail", "#evidence", thread_id=thread_id)
+
+
+async def _thread_with_form_errors(
+    request: Request, thread_id: uuid.UUID, name: str, form: FormInput, error: Invalid
+) -> Response:
+    """The thread page again, with one of its forms showing the person's input and problems."""
+    form.errors.update(error.errors)
+    ctx = request_context(request)
+    page = await service.thread_page(db_session(request), ctx.viewer, thread_id)
+    return render(
+        request, "deliberation/thread.html", _thread_context(page, **{name: form}), status_code=422
+    )
 
 
 async def evidence_download(request: Request) -> Response:
