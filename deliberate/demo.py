@@ -83,6 +83,9 @@ async def load_demo(db: AsyncSession, *, once: bool = False) -> bool:
     from deliberate.voting.demo import load_voting_demo
 
     await load_voting_demo(db, organisations, citizens)
+    from deliberate.specs.demo import load_specs_demo
+
+    await load_specs_demo(db, organisations, citizens)
 
     await audit.record(db, None, "demo.loaded", ("site", "demo"))
     await db.flush()
