@@ -218,6 +218,9 @@ def make_post_events(app: Starlette, database_url: str) -> Any:
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
+    from deliberate import parts
+
+    parts.load()
     settings = settings or load_settings()
     configure_logging(settings.log_level, json=settings.production)
     database_url = dbmod.resolve_database_url(settings)

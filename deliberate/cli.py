@@ -64,7 +64,10 @@ def cmd_db(args: argparse.Namespace) -> int:
 def _run_async(job: Callable[[Any], Awaitable[int]]) -> int:
     """Run `job(session)` in one transaction, committed only if it succeeds."""
     from deliberate import db as dbmod
+    from deliberate import parts
     from deliberate.errors import DomainError
+
+    parts.load()
 
     async def runner() -> int:
         engine = dbmod.make_engine(_database_url(), pool_size=2, max_overflow=0)

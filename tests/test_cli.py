@@ -71,7 +71,9 @@ async def test_demo_is_idempotent(clean_db, tmp_path, db):
     roles = (await db.execute(text("SELECT DISTINCT role FROM role_grants ORDER BY 1"))).all()
     assert [r[0] for r in roles] == ["admin", "commissioner", "facilitator"]
     stages = (await db.execute(text("SELECT stage FROM cycles ORDER BY stage"))).scalars().all()
-    assert {"draft", "proposals", "deliberation"} <= set(stages)
+    assert {"draft", "proposals", "deliberation", "voting", "specification", "published"} <= set(
+        stages
+    )
     proposals = (
         await db.execute(
             text(
