@@ -37,6 +37,10 @@ async def home(request: Request) -> Response:
     return render(request, "home.html")
 
 
+async def accessibility(request: Request) -> Response:
+    return render(request, "accessibility.html")
+
+
 async def healthz(request: Request) -> Response:
     engine: AsyncEngine = request.app.state.engine
     try:
@@ -60,6 +64,7 @@ def all_routes() -> list[BaseRoute]:
     return [
         Route("/", home, name="home"),
         Route("/healthz", healthz, name="healthz"),
+        Route("/accessibility", accessibility, name="accessibility"),
         *account_routes,
         *cycle_routes,
         *proposal_routes,

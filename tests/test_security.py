@@ -114,3 +114,11 @@ async def test_base_layout_landmarks_and_skip_link(client):
     assert page.find("header") is not None and page.find("footer") is not None
     htmx = [s["src"] for s in page.find_all("script") if "htmx" in s["src"]]
     assert htmx == ["/static/htmx-2.0.8.min.js"]
+
+
+async def test_accessibility_statement_is_linked_from_every_page(client):
+    home = soup(await client.get("/"))
+    link = home.find("footer").find("a", string="Accessibility statement")
+    statement = await client.get(link["href"])
+    assert statement.status_code == 200
+    assert soup(statement).find("h1").get_text(strip=True) == "Accessibility statement"

@@ -55,7 +55,15 @@ async def page_urls(page, base: str) -> list[str]:
     cycles = await page.eval_on_selector_all(
         "#results h3 a", "els => els.map(e => e.getAttribute('href'))"
     )
-    urls = ["/", "/cycles", "/signin", "/signup", "/password/forgot", "/no-such-page"]
+    urls = [
+        "/",
+        "/cycles",
+        "/signin",
+        "/signup",
+        "/password/forgot",
+        "/accessibility",
+        "/no-such-page",
+    ]
     for cycle in cycles:
         urls += [
             cycle,
