@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
 import uuid
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from deliberate import security
+from deliberate import ratelimit, security
 from deliberate.accounts import service
 from deliberate.accounts.oidc import OIDCError
 from deliberate.errors import Conflict, Invalid, NotAllowed, NotFound
@@ -21,6 +22,10 @@ from deliberate.middleware import after_commit, db_session, request_context
 from deliberate.templating import render
 
 log = get_logger("deliberate.accounts")
+SIGNIN_LIMIT = 10  # failed sign-ins per address in the window
+SIGNIN_WINDOW = dt.timedelta(minutes=15)
+SIGNUP_LIMIT = 20  # sign-up attempts per network address in the window
+SIGNUP_WINDOW = dt.timedelta(hours=1)
 
 
 def redirect(request: Request, name: str, **params: str) -> RedirectResponse:
@@ -60,6 +65,9 @@ async def sign_up(request: Request) -> Response:
     if request.method == "GET":
         return render(request, "accounts/signup.html", {"form": FormInput()})
     form = FormInput(await request.form())
+    key = ratelimit.key_for("signup-ip", request.client.host if request.client else "")
+    await ratelimit.check(db_session(request), key, SIGNUP_LIMIT, SIGNUP_WINDOW)
+    await ratelimit.record(request.app.state.sessionmaker, key)
     try:
         outcome = await service.sign_up(db_session(request), form)
     except Invalid:
@@ -134,9 +142,18 @@ async def sign_in(request: Request) -> Response:
     form = FormInput(data)
     next_path = security.safe_next(form.get("next"))
     db = db_session(request)
+    # Failed sign-ins are limited per address and per network address, across every process;
+    # the same limit applies whether or not the address has an account.
+    keys = [
+        ratelimit.key_for("signin-email", form.get("email")),
+        ratelimit.key_for("signin-ip", request.client.host if request.client else ""),
+    ]
+    await ratelimit.check(db, keys[0], SIGNIN_LIMIT, SIGNIN_WINDOW)
+    await ratelimit.check(db, keys[1], SIGNIN_LIMIT * 5, SIGNIN_WINDOW)
     try:
         user = await service.authenticate(db, form)
     except Invalid as error:
+        await ratelimit.record(request.app.state.sessionmaker, *keys)
         return render(
             request,
             "accounts/signin.html",

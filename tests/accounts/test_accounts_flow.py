@@ -226,3 +226,32 @@ async def test_next_parameter_cannot_leave_the_site(client, db):
     )
     assert response.status_code == 303
     assert response.headers["location"] == "/"
+
+
+async def test_failed_sign_ins_are_limited_across_processes(make_app, db):
+    await make_user(db, "target@example.org")
+    first, second = make_app(), make_app()  # two app processes sharing one database
+    statuses = []
+    for attempt in range(12):
+        app = first if attempt % 2 else second
+        async with Browser(app) as browser:
+            response = await browser.submit(
+                "/signin", {"email": "target@example.org", "password": f"guess {attempt}"}
+            )
+            statuses.append(response.status_code)
+    assert statuses[:10] == [422] * 10
+    assert statuses[10:] == [429, 429]
+    assert int(response.headers["retry-after"]) > 0
+    assert "Too many attempts" in soup(response).get_text()
+    # The right password is refused too while the limit holds, and an unknown address gets
+    # the same limit (no hint whether an account exists).
+    async with Browser(first) as browser:
+        blocked = await browser.submit(
+            "/signin", {"email": "target@example.org", "password": PASSWORD}
+        )
+        assert blocked.status_code == 429
+        for attempt in range(11):
+            unknown = await browser.submit(
+                "/signin", {"email": "nobody@example.org", "password": f"x{attempt}"}
+            )
+        assert unknown.status_code == 429
