@@ -14,7 +14,6 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-
 revision: str = "20261127_rate_limits"
 down_revision: str | None = "20261127_specs"
 branch_labels: str | Sequence[str] | None = None
