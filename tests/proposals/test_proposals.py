@@ -290,3 +290,24 @@ async def test_visitors_are_asked_to_sign_in_to_propose(app, world):
         response = await visitor.get(f"/cycles/{world['cycle'].id}/proposals/new")
         assert response.status_code == 303
         assert response.headers["location"].startswith("/signin?next=")
+
+
+async def test_extra_form_fields_such_as_author_status_or_counts_are_ignored(app, db, world):
+    cycle = world["cycle"]
+    async with signed_in(app, "author@example.org") as browser:
+        response = await browser.submit(
+            f"/cycles/{cycle.id}/proposals/new",
+            {
+                **GOOD,
+                "author_id": str(world["other"].id),
+                "status": "merged",
+                "answer": "taken_forward",
+                "support_count": "999",
+                "role": "admin",
+            },
+        )
+        assert response.status_code == 303
+        assert (await browser.get("/admin")).status_code == 403
+    proposal = (await db.execute(select(Proposal))).scalar_one()
+    assert proposal.author_id == world["author"].id
+    assert (proposal.status, proposal.answer, proposal.support_count) == ("open", None, 0)
