@@ -71,7 +71,17 @@ async def page_urls(page, base: str) -> list[str]:
             cycle + "/panel",
             cycle + "/threads",
             cycle + "/results",
+            cycle + "/specification",
+            cycle + "/specification/versions",
         ]
+    for cycle in cycles:
+        await page.goto(base + cycle + "/specification")
+        urls += (
+            await page.eval_on_selector_all(
+                "main a[href$='/origin'], main a[href$='/delivery']",
+                "els => els.map(e => e.getAttribute('href'))",
+            )
+        )[:2]
     await page.goto(base + cycles[0] + "/proposals") if cycles else None
     proposals = await page.eval_on_selector_all(
         "#results h2 a", "els => els.map(e => e.getAttribute('href'))"
