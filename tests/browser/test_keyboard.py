@@ -17,7 +17,7 @@ from factories import (
 pytestmark = pytest.mark.browser
 
 
-async def tab_to(page, selector: str, limit: int = 80) -> None:
+async def tab_to(page, selector: str, limit: int = 200) -> None:
     """Press Tab until `selector` has the focus, as a keyboard user would."""
     target = await page.query_selector(selector)
     assert target is not None, selector
