@@ -398,10 +398,11 @@ async def oidc_callback(request: Request) -> Response:
 # --- administration --------------------------------------------------------------------------
 
 
-async def admin_home(request: Request) -> Response:
+async def _admin_page(
+    request: Request, query: str, org_form: FormInput, status_code: int = 200
+) -> Response:
     viewer = request_context(request).viewer
     db = db_session(request)
-    query = request.query_params.get("q", "")
     people = await service.search_people(db, viewer, query)
     organisations = await service.list_organisations(db)
     return render(
@@ -411,35 +412,26 @@ async def admin_home(request: Request) -> Response:
             "people": people,
             "organisations": organisations,
             "query": query,
-            "org_form": FormInput(),
+            "org_form": org_form,
             "roles": service.ROLE_LABELS,
         },
+        status_code=status_code,
         block="people" if request.query_params.get("fragment") == "people" else None,
     )
 
 
+async def admin_home(request: Request) -> Response:
+    return await _admin_page(request, request.query_params.get("q", ""), FormInput())
+
+
 async def admin_create_organisation(request: Request) -> Response:
     viewer = request_context(request).viewer
-    db = db_session(request)
     service.require_admin(viewer)
     form = FormInput(await request.form())
     try:
-        await service.create_organisation(db, viewer, form)
+        await service.create_organisation(db_session(request), viewer, form)
     except Invalid:
-        people = await service.search_people(db, viewer, "")
-        organisations = await service.list_organisations(db)
-        return render(
-            request,
-            "admin/index.html",
-            {
-                "people": people,
-                "organisations": organisations,
-                "query": "",
-                "org_form": form,
-                "roles": service.ROLE_LABELS,
-            },
-            status_code=422,
-        )
+        return await _admin_page(request, "", form, status_code=422)
     return redirect(request, "admin:index")
 
 

@@ -104,33 +104,32 @@ async def proposal_detail(request: Request) -> Response:
             request.url_for("proposals:detail", proposal_id=merged.target_id).path,
             status_code=301,
         )
-    return render(
-        request,
-        "proposals/detail.html",
-        {
-            "d": detail,
-            "proposal": detail.proposal,
-            "cycle": detail.cycle,
-            "answers": service.ANSWER_LABELS,
-            "asset_kinds": service.ASSET_KINDS,
-            "can_edit": detail.proposal.status == "open"
-            and permits(detail.cycle.current_stage, Action.EDIT_PROPOSAL, detail.actors),
-            "can_answer": permits(detail.cycle.current_stage, Action.ANSWER, detail.actors),
-            "can_merge": bool(detail.merge_candidates)
-            and permits(detail.cycle.current_stage, Action.MERGE, detail.actors),
-            "can_support": detail.proposal.status == "open"
-            and permits(detail.cycle.current_stage, Action.SUPPORT, {Actor.CITIZEN}),
-            "answer_form": FormInput(
-                {
-                    "answer": detail.proposal.answer or "",
-                    "reason": detail.proposal.answer_reason or "",
-                }
-            ),
-            "merge_form": FormInput(),
-            "notice": request.query_params.get("notice"),
-            "Stage": Stage,
-        },
-    )
+    return render(request, "proposals/detail.html", _detail_context(request, detail))
+
+
+def _detail_context(request: Request, detail: service.ProposalDetail, **overrides) -> dict:
+    """What the proposal page shows; the commissioner's forms re-render it with their problems."""
+    stage = detail.cycle.current_stage
+    is_open = detail.proposal.status == "open"
+    context = {
+        "d": detail,
+        "proposal": detail.proposal,
+        "cycle": detail.cycle,
+        "answers": service.ANSWER_LABELS,
+        "asset_kinds": service.ASSET_KINDS,
+        "can_edit": is_open and permits(stage, Action.EDIT_PROPOSAL, detail.actors),
+        "can_answer": permits(stage, Action.ANSWER, detail.actors),
+        "can_merge": bool(detail.merge_candidates) and permits(stage, Action.MERGE, detail.actors),
+        "can_support": is_open and permits(stage, Action.SUPPORT, {Actor.CITIZEN}),
+        "answer_form": FormInput(
+            {"answer": detail.proposal.answer or "", "reason": detail.proposal.answer_reason or ""}
+        ),
+        "merge_form": FormInput(),
+        "notice": request.query_params.get("notice"),
+        "Stage": Stage,
+    }
+    context.update(overrides)
+    return context
 
 
 async def proposal_edit(request: Request) -> Response:
@@ -227,21 +226,16 @@ async def proposal_merge(request: Request) -> Response:
 async def _detail_with(request: Request, proposal_id: uuid.UUID, **forms: FormInput) -> Response:
     ctx = request_context(request)
     detail = await service.get_proposal(db_session(request), ctx.viewer, proposal_id)
-    context = {
-        "d": detail,
-        "proposal": detail.proposal,
-        "cycle": detail.cycle,
-        "answers": service.ANSWER_LABELS,
-        "asset_kinds": service.ASSET_KINDS,
-        "can_edit": False,
-        "can_answer": permits(detail.cycle.current_stage, Action.ANSWER, detail.actors),
-        "can_merge": permits(detail.cycle.current_stage, Action.MERGE, detail.actors),
-        "can_support": False,
-        "answer_form": forms.get("answer_form", FormInput()),
-        "merge_form": forms.get("merge_form", FormInput()),
-        "notice": None,
-        "Stage": Stage,
-    }
+    context = _detail_context(
+        request,
+        detail,
+        can_edit=False,
+        can_merge=permits(detail.cycle.current_stage, Action.MERGE, detail.actors),
+        can_support=False,
+        answer_form=forms.get("answer_form", FormInput()),
+        merge_form=forms.get("merge_form", FormInput()),
+        notice=None,
+    )
     return render(request, "proposals/detail.html", context, status_code=422)
 
 
