@@ -78,6 +78,8 @@ class User(Base):
         String(10), default="immediate", server_default="immediate"
     )
     created_at: Mapped[dt.datetime] = mapped_column(server_default=func.now())
+    # Set when the person erased their account: the row stays as an anonymous tombstone.
+    erased_at: Mapped[dt.datetime | None]
 
     @property
     def email_verified(self) -> bool:

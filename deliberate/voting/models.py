@@ -130,7 +130,11 @@ class CastBallot(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True, default=new_uuid)
     cycle_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cycles.id", ondelete="CASCADE"))
-    voter_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    # NULL once the voter's account is erased: the ballot is kept and counted, unlinked.
+    voter_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # The voter's group, copied here only when the ballot is unlinked (voter_groups is keyed by
+    # the voter), so an unlinked ballot keeps the weight it had.
+    group_key: Mapped[str | None] = mapped_column(String(40))
     choice: Mapped[dict[str, Any]] = mapped_column(JSONB)
     receipt_hash: Mapped[str] = mapped_column(String(64))
     submission_token: Mapped[str] = mapped_column(String(64))

@@ -1085,7 +1085,7 @@ async def build_export(db: AsyncSession, cycle: Cycle) -> dict[str, Any]:
     groups = await cycle_groups(db, cycle.id)
     rows = (
         await db.execute(
-            select(CastBallot.choice, VoterGroup.group_key)
+            select(CastBallot.choice, func.coalesce(VoterGroup.group_key, CastBallot.group_key))
             .outerjoin(
                 VoterGroup,
                 (VoterGroup.cycle_id == CastBallot.cycle_id)
