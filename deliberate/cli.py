@@ -169,6 +169,69 @@ def cmd_digest(args: argparse.Namespace) -> int:
     return asyncio.run(runner())
 
 
+def cmd_backup(args: argparse.Namespace) -> int:
+    """pg_dump the database (custom format) with a JSON description beside it."""
+    from deliberate import backup
+
+    try:
+        path, meta = backup.backup(_database_url(), Path(args.output) if args.output else None)
+    except backup.BackupError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    print(
+        f"backup written: {path} ({meta['size']} bytes, migration {meta['alembic_revision']}, "
+        f"sha256 {meta['sha256'][:12]}...)"
+    )
+    print(f"description: {backup.sidecar_path(path)}")
+    return 0
+
+
+def cmd_restore(args: argparse.Namespace) -> int:
+    """Replace the database with a backup, in one transaction, then check every chain and tally."""
+    from deliberate import backup
+
+    dump = Path(args.file)
+    try:
+        tools, meta, revision = backup.inspect_dump(dump)
+        upgrade_needed = backup.check_revision(revision)
+        url = _database_url()
+        where = backup.target(url).where
+        taken = (meta or {}).get("started_at", "unknown time (no description file)")
+        print(f"backup {dump}: migration {revision}, taken {taken}")
+        if not args.yes:
+            if not sys.stdin.isatty():
+                print(f"error: this replaces everything in {where}; add --yes", file=sys.stderr)
+                return 1
+            answer = input(f"This replaces everything in {where}. Type yes to go on: ")
+            if answer.strip().lower() != "yes":
+                print("nothing was changed")
+                return 1
+        backup.restore(url, dump, tools)
+        print(f"restored into {where}")
+        report = asyncio.run(backup.verify_database(url))
+    except backup.BackupError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    for line in report.lines():
+        print(line)
+    if upgrade_needed:
+        print("the backup is from an older release: now run `deliberate db upgrade`")
+    if not report.ok:
+        print("error: the restored data does not verify (see BAD above)", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_routes(args: argparse.Namespace) -> int:
+    """The access table as a route x stage matrix (docs/routes.md is `--markdown`)."""
+    from deliberate import access
+    from deliberate.app import all_routes
+
+    routes = all_routes()
+    print(access.markdown(routes) if args.markdown else access.text_table(routes), end="\n")
+    return 1 if access.missing(routes) else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     from deliberate.accounts.models import Role
 
@@ -210,6 +273,26 @@ def build_parser() -> argparse.ArgumentParser:
 
     digest = commands.add_parser("digest", help="send today's daily notification digests")
     digest.set_defaults(func=cmd_digest)
+
+    backup = commands.add_parser(
+        "backup", help="back up the database (pg_dump custom format, with a description file)"
+    )
+    backup.add_argument(
+        "--output", "-o", help="file or folder to write (default: ./deliberate-TIME.dump)"
+    )
+    backup.set_defaults(func=cmd_backup)
+
+    restore = commands.add_parser(
+        "restore",
+        help="replace the database with a backup, then verify every bulletin chain and tally",
+    )
+    restore.add_argument("file", help="a .dump file written by `deliberate backup`")
+    restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    restore.set_defaults(func=cmd_restore)
+
+    routes = commands.add_parser("routes", help="print who may use each route, in which stage")
+    routes.add_argument("--markdown", action="store_true", help="as docs/routes.md")
+    routes.set_defaults(func=cmd_routes)
 
     from deliberate.voting import cli as voting_cli
 
