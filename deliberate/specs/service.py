@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql import distinct_on, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -766,6 +766,41 @@ async def published_version(
     if spec is None or spec.published_version != number:
         raise NotFound(lazy_gettext("Only the published version can be downloaded."))
     return cycle, spec, await get_version(db, spec, number)
+
+
+PUBLIC_FINGERPRINT = text(
+    """
+    SELECT c.stage, c.announced, c.updated_at, c.stage_changed_at,
+           s.latest_version, s.published_version, s.updated_at,
+           v.number, v.published_at,
+           (SELECT count(*) || '/' || coalesce(max(d.created_at)::text, '')
+              FROM delivery_updates d WHERE d.cycle_id = c.id) AS updates,
+           (SELECT count(*) || '/' || coalesce(sum(r.rating), 0) || '/'
+                   || coalesce(max(r.updated_at)::text, '')
+              FROM delivery_ratings r WHERE r.cycle_id = c.id) AS ratings
+      FROM specifications s
+      JOIN cycles c ON c.id = s.cycle_id
+      JOIN spec_versions v
+        ON v.specification_id = s.id AND v.number = coalesce(:number, s.published_version)
+     WHERE s.cycle_id = :cycle_id AND v.published_at IS NOT NULL
+       AND (c.stage <> 'draft' OR c.announced)
+    """
+)
+
+
+async def public_fingerprint(
+    db: AsyncSession, cycle_id: uuid.UUID, number: int | None
+) -> tuple[Any, ...] | None:
+    """Everything a signed-out reader's page of a published version depends on, in one cheap
+    query (primary keys, and the `cycle_id` indexes of delivery reports and ratings): the
+    cycle's stage and last change, the specification's versions, the version's publication,
+    and the count and latest change of delivery reports and ratings. The snapshot is frozen once
+    published, so it needs no digest. None when the version asked for (the published one when
+    `number` is None) is not published: the full page then answers, with its 404."""
+    row = (
+        await db.execute(PUBLIC_FINGERPRINT, {"cycle_id": cycle_id, "number": number})
+    ).one_or_none()
+    return tuple(row) if row is not None else None
 
 
 async def threads_private(db: AsyncSession, cycle_id: uuid.UUID) -> bool:

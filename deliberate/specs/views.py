@@ -4,8 +4,11 @@ form posts and redirects (303); a problem shows the form again (422) with the in
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import uuid
+from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
@@ -15,7 +18,7 @@ from deliberate.errors import Invalid, NotFound
 from deliberate.forms import FormInput
 from deliberate.middleware import db_session, request_context
 from deliberate.specs import diffing, exports, service
-from deliberate.templating import render
+from deliberate.templating import TEMPLATES_DIR, is_htmx, render
 
 
 def _uuid(request: Request, name: str) -> uuid.UUID:
@@ -87,12 +90,67 @@ async def _document(
     )
 
 
+# --- conditional GET for signed-out readers of a published version -----------------------------
+
+# Public, but every request revalidates: delivery reports and ratings change the page. The page
+# differs by language (Accept-Language or the language cookie) and carries the reader's CSRF
+# token (a cookie), so caches keep one copy per Cookie and Accept-Language.
+PUBLIC_CACHE_CONTROL = "public, no-cache"
+PUBLIC_VARY = "HX-Request, Accept-Language, Cookie"
+
+
+@functools.cache
+def _build_tag() -> str:
+    """Changes when a deployment changes the templates or the translations."""
+    translations = Path(__file__).resolve().parent.parent / "translations"
+    files = sorted([*TEMPLATES_DIR.rglob("*.html"), *translations.rglob("*.[mp]o")])
+    stamp = [(str(f), f.stat().st_mtime_ns, f.stat().st_size) for f in files]
+    return hashlib.sha256(repr(stamp).encode()).hexdigest()[:12]
+
+
+async def _public_etag(request: Request, number: int | None) -> str | None:
+    """The ETag of a signed-out reader's page of a published version, from one cheap query,
+    read before the page so a tag never labels an older page. None when signed in (those pages
+    are `no-store`) or when the version is not published."""
+    ctx = request_context(request)
+    if ctx.viewer.is_authenticated:
+        return None
+    fingerprint = await service.public_fingerprint(
+        db_session(request), _uuid(request, "cycle_id"), number
+    )
+    if fingerprint is None:
+        return None
+    key = (fingerprint, ctx.locale, ctx.csrf_token, request.url.query, is_htmx(request))
+    digest = hashlib.sha256(f"{_build_tag()}{key!r}".encode()).hexdigest()[:32]
+    return f'W/"{digest}"'
+
+
+def _etag_matches(header: str | None, etag: str) -> bool:
+    if not header:
+        return False
+    if header.strip() == "*":
+        return True
+    weak = etag.removeprefix("W/")
+    return any(tag.strip().removeprefix("W/") == weak for tag in header.split(","))
+
+
+async def _public_document(request: Request, number: int | None) -> Response:
+    etag = await _public_etag(request, number)
+    headers = {"etag": etag, "cache-control": PUBLIC_CACHE_CONTROL, "vary": PUBLIC_VARY}
+    if etag is not None and _etag_matches(request.headers.get("if-none-match"), etag):
+        return Response(status_code=304, headers=headers)
+    response = await _document(request, number)
+    if etag is not None and response.status_code == 200:
+        response.headers.update(headers)
+    return response
+
+
 async def document(request: Request) -> Response:
-    return await _document(request, None)
+    return await _public_document(request, None)
 
 
 async def version(request: Request) -> Response:
-    return await _document(request, int(request.path_params["number"]))
+    return await _public_document(request, int(request.path_params["number"]))
 
 
 async def history(request: Request) -> Response:

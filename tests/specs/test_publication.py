@@ -184,3 +184,75 @@ async def test_private_threads_stay_out_of_the_exports_and_the_api(app, db, clie
     origin = await client.get(f"/clauses/{(await clauses_of(db, cycle_id))[0].id}/origin")
     assert "private to the panel" in origin.text
     assert "Summary 2" not in origin.text
+
+
+async def test_a_published_version_answers_conditional_gets_per_language(app, db, client):
+    """Signed-out readers (and the caches in front of them) revalidate the published document
+    with its ETag: a 304 costs one query and no rendering; the tag changes with the language,
+    with every delivery report and with the stage, and signed-in pages are never cached."""
+    world = await build_world(db)
+    cycle_id = world.cycle.id
+    unpublished = await client.get(f"/cycles/{cycle_id}/specification")
+    assert unpublished.status_code == 404 and "etag" not in unpublished.headers
+    for member in world.members:
+        assert (await endorse(app, member.email, cycle_id, 1)).status_code == 303
+    assert (await publish(app, cycle_id)).status_code == 303
+
+    address = f"/cycles/{cycle_id}/specification/v/1"
+    first = await client.get(address)
+    assert first.status_code == 200
+    etag = first.headers["etag"]
+    assert etag.startswith('W/"')
+    assert first.headers["cache-control"] == "public, no-cache"
+    vary = {v.strip().lower() for v in first.headers["vary"].split(",")}
+    assert {"accept-language", "cookie", "hx-request"} <= vary
+    full_queries = int(first.headers["x-query-count"])
+
+    again = await client.get(address, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.content == b""
+    assert again.headers["etag"] == etag
+    assert again.headers["cache-control"] == "public, no-cache"
+    assert int(again.headers["x-query-count"]) == 1 < full_queries
+    # The unversioned address shows the published version, and revalidates the same way.
+    latest = await client.get(f"/cycles/{cycle_id}/specification")
+    assert latest.status_code == 200 and latest.headers["etag"]
+    current = await client.get(
+        f"/cycles/{cycle_id}/specification", headers={"If-None-Match": latest.headers["etag"]}
+    )
+    assert current.status_code == 304
+
+    # Welsh, asked for by the browser or chosen with the switch, is another representation.
+    welsh = await client.get(address, headers={"Accept-Language": "cy", "If-None-Match": etag})
+    assert welsh.status_code == 200
+    assert soup(welsh).find("html")["lang"] == "cy"
+    assert welsh.headers["etag"] != etag
+    client.cookies.set(LANG_COOKIE, "cy")
+    switched = await client.get(address, headers={"If-None-Match": etag})
+    assert switched.status_code == 200 and soup(switched).find("html")["lang"] == "cy"
+    assert switched.headers["etag"] == welsh.headers["etag"]
+    client.cookies.delete(LANG_COOKIE)
+    assert (await client.get(address, headers={"If-None-Match": etag})).status_code == 304
+
+    # A delivery report changes the page, so the old tag no longer matches.
+    clause = (await clauses_of(db, cycle_id))[0]
+    async with signed_in(app, "com@example.org") as commissioner:
+        reported = await commissioner.submit(
+            f"/clauses/{clause.id}/delivery", {"status": "delivered", "note": "Open on Sundays"}
+        )
+        assert reported.status_code == 303
+        # Signed-in pages carry the person's own controls: never stored, no tag.
+        own = await commissioner.get(address, headers={"If-None-Match": etag})
+        assert own.status_code == 200
+        assert own.headers["cache-control"] == "no-store" and "etag" not in own.headers
+    after = await client.get(address, headers={"If-None-Match": etag})
+    assert after.status_code == 200
+    assert "Delivered" in soup(after).find(class_="delivery-status").get_text()
+    assert after.headers["etag"] != etag
+    assert (
+        await client.get(address, headers={"If-None-Match": after.headers["etag"]})
+    ).status_code == 304
+
+    # A version that does not exist is a plain 404, with no tag.
+    missing = await client.get(f"/cycles/{cycle_id}/specification/v/9")
+    assert missing.status_code == 404 and "etag" not in missing.headers
