@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from deliberate import audit
+from deliberate import audit, i18n
 from deliberate.accounts.models import User
 from deliberate.accounts.viewer import Viewer
 from deliberate.cycles import service as cycles
@@ -408,6 +408,33 @@ def _candidates(people: list[Volunteer]) -> list[selection.Candidate]:
     return [selection.Candidate(str(p.id), dict(p.attributes)) for p in people]
 
 
+class _Reasons:
+    """Why a draw failed, in the reader's language when shown: the selection's problems through
+    gettext, with each attribute and value called by its name in that language."""
+
+    def __init__(self, problems: list[str], attributes: list[dict[str, Any]]) -> None:
+        self.problems = problems
+        self.names: dict[tuple[str, str], dict[str, str]] = {}
+        for attribute in attributes:
+            self.names[("attribute", attribute["key"])] = attribute
+            for value in attribute["values"]:
+                self.names[("value", value["key"])] = value
+
+    def _label(self, name: str, value: object) -> object:
+        found = self.names.get((name, value)) if isinstance(value, str) else None
+        if found is None:
+            return value
+        return found["name_cy"] if i18n.get_locale() == "cy" else found["name_en"]
+
+    def __str__(self) -> str:
+        return "; ".join(
+            problem.translated(i18n.gettext, self._label)
+            if isinstance(problem, selection.Problem)
+            else problem
+            for problem in self.problems
+        )
+
+
 async def publish_seed(
     db: AsyncSession, viewer: Viewer, cycle_id: uuid.UUID, form: FormInput
 ) -> Panel:
@@ -439,7 +466,8 @@ async def draw(db: AsyncSession, viewer: Viewer, cycle_id: uuid.UUID) -> Panel:
     except selection.QuotasInfeasible as error:
         raise Conflict(
             lazy_gettext(
-                "The quotas cannot be met: %(problems)s", problems="; ".join(error.problems)
+                "The quotas cannot be met: %(problems)s",
+                problems=_Reasons(error.problems, panel.attributes),
             )
         ) from None
     chosen = set(result.panel)

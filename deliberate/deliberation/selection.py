@@ -97,8 +97,41 @@ class Selection:
     algorithm: str
 
 
+class Problem(str):
+    """One reason the quotas cannot be met: the plain-English text itself, keeping its message
+    and values so that a page can show it in the reader's language (`deliberation.panels`).
+    A value that is a tuple is a list of quotas, each a Problem too, joined with commas."""
+
+    message: str
+    variables: dict[str, object]
+
+    def __new__(cls, message: str, **variables: object) -> Problem:
+        english = {k: ", ".join(v) if isinstance(v, tuple) else v for k, v in variables.items()}
+        text = super().__new__(cls, message % english)
+        text.message = message
+        text.variables = variables
+        return text
+
+    def translated(self, gettext, label=lambda name, value: value) -> str:
+        """The text through `gettext`; `label(name, value)` may rename attributes and values."""
+        values = {
+            k: ", ".join(item.translated(gettext, label) for item in v)
+            if isinstance(v, tuple)
+            else label(k, v)
+            for k, v in self.variables.items()
+        }
+        return gettext(self.message) % values
+
+
+def _(message: str, **variables: object) -> Problem:
+    """Marks a problem's message for translation (extracted like any `_()`); English here, as
+    this module knows nothing of the web."""
+    return Problem(message, **variables)
+
+
 class QuotasInfeasible(Exception):
-    """The quotas cannot all be met; `problems` says why, in plain English."""
+    """The quotas cannot all be met; `problems` says why, in plain English (each a Problem,
+    which can also be shown in Welsh)."""
 
     def __init__(self, problems: list[str]):
         self.problems = list(problems)
@@ -125,8 +158,18 @@ def _describe(q: Quota) -> str:
     return f"{q.attribute} = {q.value}"
 
 
-def _describe_full(q: Quota) -> str:
-    return f"{q.attribute} = {q.value} (minimum {q.minimum}, maximum {q.maximum})"
+def _named(q: Quota) -> Problem:
+    return _("%(attribute)s = %(value)s", attribute=q.attribute, value=q.value)
+
+
+def _named_full(q: Quota) -> Problem:
+    return _(
+        "%(attribute)s = %(value)s (minimum %(minimum)s, maximum %(maximum)s)",
+        attribute=q.attribute,
+        value=q.value,
+        minimum=q.minimum,
+        maximum=q.maximum,
+    )
 
 
 def _validate(candidates: Sequence[Candidate], size: int, quotas: Sequence[Quota]) -> None:
@@ -240,19 +283,54 @@ def _simple_problems(
     n = len(candidates)
     problems: list[str] = []
     if size > n:
-        problems.append(f"only {n} {'volunteer' if n == 1 else 'volunteers'} for a panel of {size}")
+        if n == 1:
+            problems.append(
+                _("only %(count)s volunteer for a panel of %(size)s", count=n, size=size)
+            )
+        else:
+            problems.append(
+                _("only %(count)s volunteers for a panel of %(size)s", count=n, size=size)
+            )
     pool = Counter((a, v) for c in candidates for a, v in c.features.items())
     for q in quotas:
         have = pool[(q.attribute, q.value)]
+        quota = dict(attribute=q.attribute, value=q.value, minimum=q.minimum)
         if q.minimum > q.maximum:
-            problems.append(f"{_describe(q)}: minimum {q.minimum} is more than maximum {q.maximum}")
+            problems.append(
+                _(
+                    "%(attribute)s = %(value)s: minimum %(minimum)s is more than maximum "
+                    "%(maximum)s",
+                    **quota,
+                    maximum=q.maximum,
+                )
+            )
         if q.minimum > size:
             problems.append(
-                f"{_describe(q)}: minimum {q.minimum} is more than the panel size {size}"
+                _(
+                    "%(attribute)s = %(value)s: minimum %(minimum)s is more than the panel size "
+                    "%(size)s",
+                    **quota,
+                    size=size,
+                )
+            )
+        elif q.minimum > have and have == 1:
+            problems.append(
+                _(
+                    "%(attribute)s = %(value)s: minimum %(minimum)s but only %(count)s "
+                    "volunteer has it",
+                    **quota,
+                    count=have,
+                )
             )
         elif q.minimum > have:
-            who = "volunteer has" if have == 1 else "volunteers have"
-            problems.append(f"{_describe(q)}: minimum {q.minimum} but only {have} {who} it")
+            problems.append(
+                _(
+                    "%(attribute)s = %(value)s: minimum %(minimum)s but only %(count)s "
+                    "volunteers have it",
+                    **quota,
+                    count=have,
+                )
+            )
     by_attribute: dict[str, list[Quota]] = {}
     for q in quotas:
         by_attribute.setdefault(q.attribute, []).append(q)
@@ -260,7 +338,13 @@ def _simple_problems(
         minimums = sum(q.minimum for q in qs)
         if minimums > size and len(qs) > 1:
             problems.append(
-                f"{attribute}: the minimums add up to {minimums}, more than the panel size {size}"
+                _(
+                    "%(attribute)s: the minimums add up to %(count)s, more than the panel size "
+                    "%(size)s",
+                    attribute=attribute,
+                    count=minimums,
+                    size=size,
+                )
             )
         if size > n:
             continue
@@ -271,14 +355,24 @@ def _simple_problems(
             maximums = sum(q.maximum for q in qs)
             if others == 0 and maximums < size:
                 problems.append(
-                    f"{attribute}: the maximums add up to {maximums}, "
-                    f"less than the panel size {size}"
+                    _(
+                        "%(attribute)s: the maximums add up to %(count)s, less than the panel "
+                        "size %(size)s",
+                        attribute=attribute,
+                        count=maximums,
+                        size=size,
+                    )
                 )
             else:
                 problems.append(
-                    f"{attribute}: at most {reachable} volunteers can be chosen within the "
-                    f"maximums (counting those with no quota and how many have each value), "
-                    f"fewer than the panel size {size}"
+                    _(
+                        "%(attribute)s: at most %(count)s volunteers can be chosen within the "
+                        "maximums (counting those with no quota and how many have each value), "
+                        "fewer than the panel size %(size)s",
+                        attribute=attribute,
+                        count=reachable,
+                        size=size,
+                    )
                 )
     return problems
 
@@ -312,14 +406,22 @@ def check_quotas(candidates: Sequence[Candidate], size: int, quotas: Sequence[Qu
         trial[i] = False
         if _feasible(profiles, size, trial):
             singles.append(q)
-    message = f"no panel of {size} meets all quotas together"
     if conflict:
-        message += "; these quotas conflict: " + ", ".join(_describe_full(q) for q in conflict)
-    problems = [message]
+        problems = [
+            _(
+                "no panel of %(size)s meets all quotas together; these quotas conflict: %(quotas)s",
+                size=size,
+                quotas=tuple(_named_full(q) for q in conflict),
+            )
+        ]
+    else:
+        problems = [_("no panel of %(size)s meets all quotas together", size=size)]
     if singles:
         problems.append(
-            "relaxing any one of these would make a panel possible: "
-            + ", ".join(_describe(q) for q in singles)
+            _(
+                "relaxing any one of these would make a panel possible: %(quotas)s",
+                quotas=tuple(_named(q) for q in singles),
+            )
         )
     return problems
 
@@ -366,7 +468,7 @@ def _maximin(
     """Optimal lottery over count vectors: [(counts, weight)], selectable profiles, z."""
     columns, selectable = _covering_columns(profiles, size)
     if not columns:
-        raise QuotasInfeasible([f"no panel of {size} meets all quotas together"])
+        raise QuotasInfeasible([_("no panel of %(size)s meets all quotas together", size=size)])
     rows = [t for t in range(len(profiles)) if selectable[t]]
     row_of = {t: r for r, t in enumerate(rows)}
     sizes = profiles.sizes
@@ -374,7 +476,7 @@ def _maximin(
     lp = _new_highs()
     lp.changeObjectiveSense(highspy.ObjSense.kMaximize)
     empty_i, empty_v = [], []
-    for _ in rows:
+    for _row in rows:
         lp.addRow(0.0, _INF, 0, empty_i, empty_v)
     lp.addRow(1.0, 1.0, 0, empty_i, empty_v)
     one_row = len(rows)
@@ -404,7 +506,7 @@ def _maximin(
     pricing = _CountModel(profiles, size)
     known = set(columns)
     z = 0.0
-    for _ in range(_MAX_ITERATIONS):
+    for _iteration in range(_MAX_ITERATIONS):
         lp.run()
         if lp.getModelStatus() != highspy.HighsModelStatus.kOptimal:  # pragma: no cover
             raise RuntimeError(f"LP solver failed: {lp.modelStatusToString(lp.getModelStatus())}")

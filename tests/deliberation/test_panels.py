@@ -231,3 +231,35 @@ async def test_citizens_cannot_configure_or_draw(app, db):
             )
         ).status_code == 403
         assert (await citizen.submit(f"{path}/draw", form_page=path)).status_code == 403
+
+
+async def test_a_failing_draw_names_the_quota_in_the_readers_language(app, db):
+    from deliberate.security import LANG_COOKIE
+
+    cycle = await _setup(db)
+    await _configure(
+        app, cycle, attributes="Age | Oedran = Under 40 | Dan 40 [3-3]; Over 40 | Dros 40 [0-0]"
+    )
+    path = f"/cycles/{cycle.id}/panel"
+    pool = "name,email,consent,age\nA,a@example.org,yes,under_40\nB,b@example.org,yes,over_40\nC,c@example.org,yes,over_40\n"  # fmt: skip
+    async with signed_in(app, "com@example.org") as commissioner:
+        token = await commissioner.csrf_token(path)
+        await commissioner.post(
+            f"{path}/import",
+            data={"csrf_token": token},
+            files={"file": ("p.csv", pool, "text/csv")},
+        )
+        await commissioner.submit(f"{path}/seed", {"seed": "s"}, form_page=path)
+        refused = await commissioner.submit(f"{path}/draw", form_page=path)
+        assert refused.status_code == 409
+        english = " ".join(soup(refused).get_text().split())
+        assert "Age = Under 40: minimum 3 but only 1 volunteer has it" in english
+        commissioner.cookies.set(LANG_COOKIE, "cy")
+        welsh = await commissioner.submit(f"{path}/draw", form_page=path)
+    assert welsh.status_code == 409 and soup(welsh).html["lang"] == "cy"
+    text = " ".join(soup(welsh).get_text().split())
+    # The quota is named as the panel names it in Welsh, whatever the catalog holds.
+    assert "Oedran = Dan 40" in text and "Under 40" not in text
+    assert (
+        await db.execute(select(Volunteer.status).where(Volunteer.status == "selected"))
+    ).first() is None
