@@ -183,7 +183,7 @@ def fast_url_path_for(app: Starlette) -> Any:
         if route is not None:
             try:
                 return route.url_path_for(name, **params)
-            except Exception:  # noqa: S110 - fall back to the router's own search and error
+            except Exception:  # nosec B110  # noqa: S110 - fall back to the router's own search and error
                 pass
         return app.url_path_for(name, **params)
 

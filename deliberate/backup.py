@@ -63,7 +63,7 @@ def _candidate_dirs() -> list[Path]:
 
 def _major(executable: Path) -> int | None:
     try:
-        out = subprocess.run(  # noqa: S603 - our own tool path, no shell
+        out = subprocess.run(  # nosec B603  # noqa: S603 - our own tool path, no shell
             [str(executable), "--version"], capture_output=True, text=True, timeout=10, check=True
         ).stdout
     except (OSError, subprocess.SubprocessError):
@@ -166,7 +166,7 @@ async def _server_facts(database_url: str) -> tuple[int, str | None]:
 
 
 def _run(command: list[str], *, env: dict[str, str], what: str, **kwargs: Any) -> str:
-    result = subprocess.run(  # noqa: S603 - a fixed argument list, no shell
+    result = subprocess.run(  # nosec B603  # noqa: S603 - a fixed argument list, no shell
         command, capture_output=True, text=True, env=env, check=False, **kwargs
     )
     if result.returncode != 0:
@@ -336,14 +336,14 @@ def restore(database_url: str, dump: Path, tools: Path) -> None:
     db = target(database_url)
     asyncio.run(_server_facts(database_url))  # a wrong URL or password: one clear line
     with tempfile.TemporaryFile() as restore_err, tempfile.TemporaryFile() as psql_err:
-        psql = subprocess.Popen(  # noqa: S603 - a fixed argument list, no shell
+        psql = subprocess.Popen(  # nosec B603  # noqa: S603 - a fixed argument list, no shell
             [str(tools / "psql"), "--no-psqlrc", "--quiet", "--no-password",
              "--single-transaction", "--set=ON_ERROR_STOP=1", f"--dbname={db.url}",
              "--file=-"],
             stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=psql_err, env=db.env,
         )  # fmt: skip
         assert psql.stdin is not None
-        reader = subprocess.Popen(  # noqa: S603 - a fixed argument list, no shell
+        reader = subprocess.Popen(  # nosec B603  # noqa: S603 - a fixed argument list, no shell
             [str(tools / "pg_restore"), "--no-owner", "--no-acl", "--file=-", str(dump)],
             stdout=subprocess.PIPE, stderr=restore_err,
         )  # fmt: skip

@@ -84,7 +84,7 @@ def embedded_url(data_dir: Path) -> str:
     pgdata.mkdir(parents=True, exist_ok=True)
     server = pgserver.get_server(str(pgdata), cleanup_mode=None)
     exists = server.psql(
-        f"SELECT 1 FROM pg_database WHERE datname = '{EMBEDDED_DB_NAME}';"  # noqa: S608 - constant
+        f"SELECT 1 FROM pg_database WHERE datname = '{EMBEDDED_DB_NAME}';"  # nosec B608  # noqa: S608 - constant
     )
     if "(1 row)" not in exists:
         server.psql(f"CREATE DATABASE {EMBEDDED_DB_NAME};")

@@ -18,7 +18,7 @@ from deliberate.db import utcnow
 from deliberate.forms import FormInput
 from deliberate.proposals.models import CommunityAsset, Proposal, Support
 
-DEMO_PASSWORD = "deliberate-demo"  # noqa: S105 - published demo password, local use only
+DEMO_PASSWORD = "deliberate-demo"  # nosec B105  # noqa: S105 - published demo password, local use only
 
 ORGANISATIONS = [
     ("ceredigion", "Ceredigion County Council", "Cyngor Sir Ceredigion"),
