@@ -633,6 +633,16 @@ async def react(db: AsyncSession, viewer: Viewer, post_id: int, kind: str) -> Po
     return post
 
 
+async def my_reactions(db: AsyncSession, viewer: Viewer, post_id: int) -> set[str]:
+    """The kinds of reaction the viewer has given a post (to redraw its buttons)."""
+    if viewer.id is None:
+        return set()
+    kinds = await db.scalars(
+        select(Reaction.kind).where(Reaction.post_id == post_id, Reaction.user_id == viewer.id)
+    )
+    return set(kinds)
+
+
 async def flag_post(db: AsyncSession, viewer: Viewer, post_id: int, form: FormInput) -> Post:
     post = await db.get(Post, post_id)
     if post is None:

@@ -373,19 +373,7 @@ async def post_react(request: Request) -> Response:
     post_id = int(request.path_params["post_id"])
     post = await service.react(db, ctx.viewer, post_id, form.get("kind"))
     if is_htmx(request):
-        from sqlalchemy import select
-
-        from deliberate.deliberation.models import Reaction
-
-        mine = set(
-            (
-                await db.execute(
-                    select(Reaction.kind).where(
-                        Reaction.post_id == post_id, Reaction.user_id == ctx.viewer.id
-                    )
-                )
-            ).scalars()
-        )
+        mine = await service.my_reactions(db, ctx.viewer, post_id)
         return render(
             request,
             "deliberation/_reactions.html",
