@@ -29,10 +29,22 @@ def upgrade() -> None:
     op.add_column("users", sa.Column("erased_at", sa.DateTime(timezone=True), nullable=True))
     op.add_column("ballots", sa.Column("group_key", sa.String(length=40), nullable=True))
     op.alter_column("ballots", "voter_id", existing_type=sa.Uuid(), nullable=True)
+    # Swap the foreign key without holding writes during a scan of ballots: in one transaction
+    # (so no one sees the table without it) the old one goes and the new one comes NOT VALID, a
+    # brief lock with new rows checked at once; it is validated after the commit, a scan under a
+    # lock that lets writes go on.
     op.drop_constraint("fk_ballots_voter_id_users", "ballots", type_="foreignkey")
     op.create_foreign_key(
-        "fk_ballots_voter_id_users", "ballots", "users", ["voter_id"], ["id"], ondelete="SET NULL"
+        "fk_ballots_voter_id_users",
+        "ballots",
+        "users",
+        ["voter_id"],
+        ["id"],
+        ondelete="SET NULL",
+        postgresql_not_valid=True,
     )
+    with op.get_context().autocommit_block():
+        op.execute("ALTER TABLE ballots VALIDATE CONSTRAINT fk_ballots_voter_id_users")
 
 
 def downgrade() -> None:
