@@ -1,30 +1,39 @@
-"""S2: casting ballots with 200 concurrent voters, each with a real session: fetch the ballot page
+"""S3: casting ballots with 200 concurrent voters, each with a real session: fetch the ballot page
 (for the CSRF token), then cast (lock the cycle row, check, upsert the ballot, append the receipt
 hash to the bulletin chain, audit, commit). Against B2 (a bare Starlette POST doing one INSERT
 in its own transaction) measured in the same run with the same concurrency.
 
+After the run the vote is closed (which tallies it) and every acknowledged cast is checked: on
+the bulletin, each voter's last one counted, the chain verifying as `deliberate verify` does.
+
 Usage: .venv/bin/python bench/ballots.py [--seconds 10] [--voters 200] [--method mes]
+       [--workers N]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import inspect
 import re
 import secrets
 import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
 
 import asyncpg
 import httpx
-from common import Result, drop_database, scratch_database, serve
+from common import Result, app_env, drop_database, scratch_database, serve
 
 from deliberate import db as dbmod
 from deliberate.security import token_hash
 
 CSRF_RE = re.compile(r'name="csrf_token" value="([^"]+)"')
+SECRET_KEY = "bench-secret-key-that-is-long-enough-0123456789"
 
 
-async def prepare(url: str, voters: int, method: str) -> tuple[str, list[str]]:
+async def prepare(url: str, voters: int, method: str) -> tuple[str, list[str], list[str]]:
     connection = await asyncpg.connect(dbmod.plain_url(url))
     await connection.execute(
         "INSERT INTO organisations (id, slug, name_en, name_cy) "
@@ -72,7 +81,7 @@ async def prepare(url: str, voters: int, method: str) -> tuple[str, list[str]]:
     )
     await connection.execute("ANALYZE")
     await connection.close()
-    return str(cycle_id), tokens
+    return str(cycle_id), tokens, [str(row["id"]) for row in ids]
 
 
 CHOICES = {
@@ -86,44 +95,129 @@ CHOICES = {
 }
 
 
+@dataclass
+class Load:
+    result: Result
+    statuses: Counter = field(default_factory=Counter)
+    # voter index -> the submission tokens of their acknowledged casts, in order
+    acknowledged: dict[int, list[str]] = field(default_factory=dict)
+    queries: Counter = field(default_factory=Counter)
+
+
 async def voters_load(
     base: str, cycle_id: str, tokens: list[str], seconds: float, method: str
-) -> tuple[Result, int]:
+) -> Load:
     """Every voter: GET the ballot page, POST a cast; repeat (each cast replaces the last)."""
     latencies: list[float] = []
-    errors = 0
+    statuses: Counter = Counter()
+    queries: Counter = Counter()
+    acknowledged: dict[int, list[str]] = {}
     casts = 0
     deadline = time.perf_counter() + seconds
 
     async def voter(index: int, token: str) -> None:
-        nonlocal errors, casts
+        nonlocal casts
         async with httpx.AsyncClient(
-            base_url=base, cookies={"deliberate_session": token}, timeout=60
+            base_url=base, cookies={"deliberate_session": token}, timeout=120
         ) as client:
             while time.perf_counter() < deadline:
-                page = await client.get(f"/cycles/{cycle_id}/vote")
+                try:
+                    page = await client.get(f"/cycles/{cycle_id}/vote")
+                except httpx.TransportError as error:
+                    statuses[f"page {type(error).__name__}"] += 1
+                    continue
                 match = CSRF_RE.search(page.text)
                 if page.status_code != 200 or match is None:
-                    errors += 1
+                    statuses[f"page {page.status_code}"] += 1
                     continue
+                queries[f"page {page.headers.get('x-query-count')}"] += 1
+                submission = secrets.token_urlsafe(24)
                 data = {
                     "csrf_token": match.group(1),
-                    "submission_token": secrets.token_urlsafe(24),
+                    "submission_token": submission,
                     **CHOICES[method](index + casts),
                 }
                 started = time.perf_counter()
-                response = await client.post(f"/cycles/{cycle_id}/vote/cast", data=data)
-                elapsed = time.perf_counter() - started
-                if response.status_code != 303:
-                    errors += 1
+                try:
+                    response = await client.post(f"/cycles/{cycle_id}/vote/cast", data=data)
+                except httpx.TransportError as error:
+                    statuses[f"cast {type(error).__name__}"] += 1
                     continue
+                elapsed = time.perf_counter() - started
+                statuses[f"cast {response.status_code}"] += 1
+                if response.status_code != 303:
+                    continue
+                queries[f"cast {response.headers.get('x-query-count')}"] += 1
                 casts += 1
+                acknowledged.setdefault(index, []).append(submission)
                 latencies.append(elapsed)
 
     started = time.perf_counter()
     await asyncio.gather(*(voter(i, t) for i, t in enumerate(tokens)))
     elapsed = time.perf_counter() - started
-    return Result("S2 cast a ballot (page + cast)", casts, elapsed, latencies, errors, set()), casts
+    errors = sum(n for key, n in statuses.items() if key != "cast 303")
+    result = Result("S3 cast a ballot (page + cast)", casts, elapsed, latencies, errors, set())
+    return Load(result, statuses, acknowledged, queries)
+
+
+async def check_counted(url: str, cycle_id: str, users: list[str], load: Load) -> list[str]:
+    """Close the vote (which tallies it) and check every acknowledged ballot: each voter's last
+    acknowledged cast is their counted ballot, every acknowledged receipt is on the bulletin, and
+    the chain verifies. Returns the problems found."""
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from deliberate import parts
+    from deliberate.cycles.service import move_cycle
+    from deliberate.cycles.stages import Stage
+    from deliberate.voting import chain
+
+    parts.load()
+    engine = dbmod.make_engine(url, pool_size=1, max_overflow=0)
+    async with AsyncSession(engine, expire_on_commit=False) as session:
+        await move_cycle(session, None, uuid.UUID(cycle_id), Stage.SPECIFICATION)
+        await session.commit()
+    await engine.dispose()
+    problems: list[str] = []
+    connection = await asyncpg.connect(dbmod.plain_url(url))
+    counted = await connection.fetchval(
+        "SELECT ballots_counted FROM tallies WHERE cycle_id = $1", uuid.UUID(cycle_id)
+    )
+    current = {
+        str(row["voter_id"]): row["receipt_hash"]
+        for row in await connection.fetch("SELECT voter_id, receipt_hash FROM ballots")
+    }
+    entries = [
+        dict(row)
+        for row in await connection.fetch(
+            "SELECT seq, receipt_hash, prev_hash, entry_hash FROM bulletin_entries "
+            "WHERE cycle_id = $1 ORDER BY seq",
+            uuid.UUID(cycle_id),
+        )
+    ]
+    await connection.close()
+
+    def hashed(index: int, submission: str) -> str:
+        receipt = chain.make_receipt(SECRET_KEY, cycle_id, users[index], submission)
+        return chain.receipt_hash(receipt)
+
+    on_chain = {entry["receipt_hash"] for entry in entries}
+    acknowledged = [(i, hashed(i, t)) for i, ts in load.acknowledged.items() for t in ts]
+    missing = sum(1 for _, h in acknowledged if h not in on_chain)
+    if missing:
+        problems.append(f"{missing} acknowledged receipts are not on the bulletin")
+    if len(entries) != len(acknowledged):
+        problems.append(f"{len(entries)} chain entries for {len(acknowledged)} acknowledged casts")
+    wrong = sum(
+        1 for i, ts in load.acknowledged.items() if current.get(users[i]) != hashed(i, ts[-1])
+    )
+    if wrong or len(current) != len(load.acknowledged):
+        problems.append(f"{wrong} voters' counted ballot is not their last acknowledged one")
+    if counted != len(load.acknowledged):
+        problems.append(f"tally counted {counted} ballots for {len(load.acknowledged)} voters")
+    verdict = chain.verify_entries(cycle_id, entries)
+    if not verdict.ok:
+        problems.append(f"the chain does not verify: {verdict.reason}")
+    return problems
 
 
 async def baseline_load(base: str, concurrency: int, seconds: float) -> Result:
@@ -137,7 +231,11 @@ async def baseline_load(base: str, concurrency: int, seconds: float) -> Result:
             nonlocal errors
             while time.perf_counter() < deadline:
                 started = time.perf_counter()
-                response = await client.post("/b2")
+                try:
+                    response = await client.post("/b2")
+                except httpx.TransportError:
+                    errors += 1
+                    continue
                 if response.status_code != 200:
                     errors += 1
                     continue
@@ -149,45 +247,50 @@ async def baseline_load(base: str, concurrency: int, seconds: float) -> Result:
     return Result("B2 bare POST + one INSERT", len(latencies), elapsed, latencies, errors, set())
 
 
+def serving(target: str, env: dict[str, str], workers: int):
+    """serve() with `workers` processes when bench/common.py offers the option."""
+    if workers > 1:
+        if "workers" not in inspect.signature(serve).parameters:
+            raise SystemExit("bench/common.py's serve() has no workers option yet")
+        return serve(target, env, workers=workers)  # type: ignore[call-arg]
+    return serve(target, env)
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--voters", type=int, default=200)
     parser.add_argument("--method", choices=sorted(CHOICES), default="mes")
+    parser.add_argument("--workers", type=int, default=1, help="app processes (B2 keeps one)")
     args = parser.parse_args()
 
-    url, name = await scratch_database("bench_s2")
+    url, name = await scratch_database("bench_s3")
     try:
-        cycle_id, tokens = await prepare(url, args.voters, args.method)
-        env = {
-            "DATABASE_URL": url,
-            "BENCH_DATABASE_URL": url,
-            "DELIBERATE_ENV": "development",
-            "SECRET_KEY": "bench-secret-key-that-is-long-enough-0123456789",
-            "LOG_LEVEL": "WARNING",
-            "SCHEDULER_INTERVAL": "0",
-        }
-        print(f"{args.voters} concurrent voters, {args.seconds}s each, method {args.method}")
+        cycle_id, tokens, users = await prepare(url, args.voters, args.method)
+        env = {**app_env(url), "SECRET_KEY": SECRET_KEY}
+        print(
+            f"{args.voters} concurrent voters, {args.seconds}s, method {args.method}, "
+            f"{args.workers} app worker(s)"
+        )
         with serve("baseline_app:create_app", env) as base:
             baseline = await baseline_load(base, args.voters, args.seconds)
-        with serve("deliberate.app:create_app", env) as base:
-            result, casts = await voters_load(base, cycle_id, tokens, args.seconds, args.method)
-        connection = await asyncpg.connect(dbmod.plain_url(url))
-        ballots = await connection.fetchval("SELECT count(*) FROM ballots")
-        entries = await connection.fetchval("SELECT count(*) FROM bulletin_entries")
-        voters = await connection.fetchval("SELECT count(DISTINCT voter_id) FROM ballots")
-        await connection.close()
+        with serving("deliberate.app:create_app", env, args.workers) as base:
+            load = await voters_load(base, cycle_id, tokens, args.seconds, args.method)
+        problems = await check_counted(url, cycle_id, users, load)
         print(f"{'scenario':36} {'per s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'x B2':>6}")
-        for row in (baseline, result):
+        for row in (baseline, load.result):
             print(
                 f"{row.name:36} {row.rps:8.1f} {row.p50_ms:8.1f} {row.p99_ms:8.1f} "
                 f"{row.errors:7d} {row.rps / baseline.rps:6.2f}"
             )
+        print("answers:", ", ".join(f"{k}: {n}" for k, n in sorted(load.statuses.items())))
+        print("queries:", ", ".join(f"{k}: {n}" for k, n in sorted(load.queries.items())))
+        casts = load.result.requests
         print(
-            f"acknowledged casts {casts}; chain entries {entries} "
-            f"({'equal' if entries == casts else 'DIFFERENT'}); ballots {ballots} "
-            f"(one per voter: {'yes' if ballots == voters else 'NO'})"
-        )
+            f"acknowledged casts {casts} by {len(load.acknowledged)} voters; after the close: "
+            + ("every one on the chain, each voter's last one counted, the chain verifies"
+               if not problems else "PROBLEMS: " + "; ".join(problems))
+        )  # fmt: skip
     finally:
         await drop_database(name)
 
