@@ -25,6 +25,15 @@ routes = [
         methods=["POST"],
         name="accounts:resend_verification",
     ),
+    Route("/account/data", views.data, name="accounts:data"),
+    Route("/account/data.json", views.data_download, name="accounts:data_download"),
+    Route(
+        "/account/delete",
+        views.delete_account,
+        methods=["GET", "POST"],
+        name="accounts:delete",
+    ),
+    Route("/account/deleted", views.account_deleted, name="accounts:deleted"),
     Route("/language", views.set_language, methods=["POST"], name="accounts:language"),
     Route("/auth/oidc/start", views.oidc_start, name="accounts:oidc_start"),
     Route("/auth/oidc/callback", views.oidc_callback, name="accounts:oidc_callback"),
@@ -36,6 +45,12 @@ routes = [
         name="admin:create_organisation",
     ),
     Route("/admin/people/{user_id}", views.admin_person, name="admin:person"),
+    Route(
+        "/admin/people/{user_id}/erase",
+        views.admin_erase_person,
+        methods=["POST"],
+        name="admin:erase_person",
+    ),
     Route(
         "/admin/roles/{action:str}",
         views.admin_change_role,

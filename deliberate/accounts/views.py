@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hmac
+import json
 import uuid
 
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from deliberate import ratelimit, security
-from deliberate.accounts import service
+from deliberate.accounts import privacy, service
 from deliberate.accounts.oidc import OIDCError
 from deliberate.errors import Conflict, Invalid, NotAllowed, NotFound
 from deliberate.forms import FormInput
@@ -313,6 +314,78 @@ async def set_language(request: Request) -> Response:
     return response
 
 
+# --- your data: download and deletion --------------------------------------------------------
+
+
+def _sign_in_first(request: Request) -> RedirectResponse:
+    return RedirectResponse(
+        request.url_for("accounts:signin").path + f"?next={request.url.path}", 303
+    )
+
+
+async def data(request: Request) -> Response:
+    if not request_context(request).viewer.is_authenticated:
+        return _sign_in_first(request)
+    return render(request, "accounts/data.html")
+
+
+async def data_download(request: Request) -> Response:
+    viewer = request_context(request).viewer
+    if not viewer.is_authenticated:
+        return _sign_in_first(request)
+    exported = await privacy.export_data(
+        db_session(request), viewer, secret=str(request.app.state.settings.secret_key)
+    )
+    filename = f"deliberate-data-{dt.date.today().isoformat()}.json"
+    return Response(
+        json.dumps(exported, ensure_ascii=False, indent=2),
+        media_type="application/json",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+async def delete_account(request: Request) -> Response:
+    viewer = request_context(request).viewer
+    if not viewer.is_authenticated:
+        return _sign_in_first(request)
+    db = db_session(request)
+    assert viewer.user is not None
+    context = {
+        "has_password": viewer.user.password_hash is not None,
+        "phrase": privacy.CONFIRM_PHRASE,
+    }
+    if request.method == "GET":
+        refusal = await privacy.erasure_refusal(db, viewer)
+        return render(
+            request, "accounts/delete.html", {**context, "form": FormInput(), "error": refusal}
+        )
+    form = FormInput(await request.form())
+    try:
+        await privacy.erase_own_account(db, viewer, form)
+    except (Invalid, Conflict) as error:
+        return render(
+            request,
+            "accounts/delete.html",
+            {
+                **context,
+                "form": form,
+                "error": None if isinstance(error, Invalid) else error.message,
+            },
+            status_code=error.status_code,
+        )
+    log.info("account_erased", via="self")
+    response = redirect(request, "accounts:deleted")
+    response.delete_cookie(security.SESSION_COOKIE, path="/")
+    return response
+
+
+async def account_deleted(request: Request) -> Response:
+    return render(request, "accounts/deleted.html")
+
+
 # --- OpenID Connect --------------------------------------------------------------------------
 
 OIDC_STATE_COOKIE = "deliberate_oidc_state"
@@ -492,6 +565,36 @@ async def admin_change_role(request: Request) -> Response:
             status_code=error.status_code,
         )
     return redirect(request, "admin:person", user_id=str(user.id))
+
+
+async def admin_erase_person(request: Request) -> Response:
+    viewer = request_context(request).viewer
+    service.require_admin(viewer)
+    db = db_session(request)
+    try:
+        user_id = uuid.UUID(request.path_params["user_id"])
+    except ValueError:
+        raise NotFound() from None
+    form = FormInput(await request.form())
+    try:
+        await privacy.erase_by_admin(db, viewer, user_id, form)
+    except (Invalid, Conflict) as error:
+        person = await service.get_person(db, viewer, user_id)
+        return render(
+            request,
+            "admin/person.html",
+            {
+                "person": person,
+                "organisations": await service.list_organisations(db),
+                "roles": service.ROLE_LABELS,
+                "form": FormInput(),
+                "erase_form": form,
+                "error": error.message,
+            },
+            status_code=error.status_code,
+        )
+    log.info("account_erased", via="admin")
+    return redirect(request, "admin:person", user_id=str(user_id))
 
 
 async def admin_audit(request: Request) -> Response:
