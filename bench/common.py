@@ -69,12 +69,13 @@ async def drop_database(name: str) -> None:
 
 
 @contextmanager
-def serve(target: str, env: dict[str, str], *, factory: bool = True):
-    """Run `target` (an import string) under uvicorn with one worker; yields its base URL."""
+def serve_process(target: str, env: dict[str, str], *, factory: bool = True, workers: int = 1):
+    """Run `target` (an import string) under uvicorn with `workers` worker processes; yields
+    (base URL, the uvicorn process). With one worker the app runs in that process itself."""
     port = free_port()
     command = [
         sys.executable, "-m", "uvicorn", target, "--host", "127.0.0.1", "--port", str(port),
-        "--workers", "1", "--log-level", "warning", "--no-access-log",
+        "--workers", str(workers), "--log-level", "warning", "--no-access-log",
     ]  # fmt: skip
     if factory:
         command.append("--factory")
@@ -84,19 +85,37 @@ def serve(target: str, env: dict[str, str], *, factory: bool = True):
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
+        deadline = time.monotonic() + 60
+        ready = 0
+        while ready < workers * 3:  # with several workers, ask until they have all started
             try:
                 httpx.get(base + "/healthz", timeout=1)
-                break
+                ready += 1
             except httpx.HTTPError:
                 if time.monotonic() > deadline or process.poll() is not None:
                     raise RuntimeError(f"server {target} did not start") from None
                 time.sleep(0.1)
-        yield base
+        if workers > 1:
+            time.sleep(1.0)
+        yield base, process
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+@contextmanager
+def serve(target: str, env: dict[str, str], *, factory: bool = True, workers: int = 1):
+    """Run `target` under uvicorn (one worker unless asked); yields its base URL."""
+    with serve_process(target, env, factory=factory, workers=workers) as (base, _process):
+        yield base
+
+
+def rss_mib(pid: int) -> float:
+    """Resident memory of one process, from /proc."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
 
 
 @dataclass
