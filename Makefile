@@ -52,10 +52,10 @@ format: $(STAMP)
 	$(BIN)/ruff format deliberate tests migrations bench
 	$(BIN)/ruff check --fix deliberate tests migrations bench
 
+# Every scenario of issue #10 beside its baseline, 3 rounds, then a pass/fail summary (~15 min;
+# BENCH_ARGS=--quick for a smoke run). The counting engine alone: $(BIN)/python bench/tally.py
 bench: $(STAMP)
-	$(BIN)/python bench/tally.py
-	cd bench && ../$(BIN)/python proposals_list.py --rounds 3
-	cd bench && ../$(BIN)/python thread.py --rounds 3
+	cd bench && ../$(BIN)/python run.py $(BENCH_ARGS)
 
 # Refresh the translation catalogs after changing interface strings.
 messages: $(STAMP)

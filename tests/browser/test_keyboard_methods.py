@@ -82,7 +82,22 @@ async def points_ballot(page, method: str, keys: list[str]) -> dict:
         await page.keyboard.press("Tab")
         await type_number(page, second, "3")
         await expect_feedback(page, "Options scored: 2.", second)
-        return {"points": {keys[0]: 5, keys[1]: 3}}
+        # To the review and back with "Change my choices": the same ballot, on the same page,
+        # and the focus on the choices rather than lost.
+        await tab_to(page, "#ballot-form button.button:not(.button--secondary)")
+        await page.keyboard.press("Enter")
+        await page.wait_for_selector("#review-heading")
+        await tab_to(page, "#ballot-form button[name=change]")
+        await page.keyboard.press("Enter")
+        await page.wait_for_selector(f"#{first}")
+        assert await page.locator("h1").count() == 1
+        assert await page.input_value(f"#{first}") == "5"
+        assert await page.input_value(f"#{second}") == "3"
+        assert await page.evaluate("document.activeElement.id") == "field-points"
+        await tab_to(page, f"#{second}")
+        await type_number(page, second, "4", clear=True)
+        await expect_feedback(page, "Options scored: 2.", second, same_region=False)
+        return {"points": {keys[0]: 5, keys[1]: 4}}
     if method == "cumulative":
         await type_number(page, first, "8")
         await expect_feedback(page, "Points left: 2 of 10.", first)
