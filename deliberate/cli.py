@@ -228,7 +228,7 @@ def cmd_routes(args: argparse.Namespace) -> int:
     from deliberate.app import all_routes
 
     routes = all_routes()
-    print(access.markdown(routes) if args.markdown else access.text_table(routes), end="\n")
+    sys.stdout.write(access.markdown(routes) if args.markdown else access.text_table(routes) + "\n")
     return 1 if access.missing(routes) else 0
 
 
