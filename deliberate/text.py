@@ -34,3 +34,24 @@ def sanitise_html(html: str) -> str:
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow ugc",
     )
+
+
+LINK_SCHEMES = frozenset({"http", "https", "mailto"})
+
+
+def safe_link(url: str | None) -> str | None:
+    """A web address people gave, fit for an `href`: http(s) or mailto only, else None (shown as
+    text instead). Read as a browser reads it: surrounding spaces and control characters, and
+    tabs and newlines anywhere, are dropped before the scheme is looked at, so `java\\tscript:`
+    or ` javascript:` are refused like `javascript:`. Checked when shown, not only when saved, so
+    whatever the database holds (an import, an older release) can never become a script link."""
+    if not url:
+        return None
+    cleaned = url.strip("".join(chr(c) for c in range(33))).translate(_TABS_AND_NEWLINES)
+    scheme, colon, _rest = cleaned.partition(":")
+    if not colon or scheme.lower() not in LINK_SCHEMES:
+        return None
+    return cleaned
+
+
+_TABS_AND_NEWLINES = str.maketrans("", "", "\t\n\r")

@@ -12,7 +12,7 @@ import pytest
 from bs4 import BeautifulSoup
 from xss_corpus import EVALUATED_TEMPLATE, PAYLOADS, SHORT_PAYLOADS, URL_PAYLOADS
 
-from deliberate.text import ALLOWED_TAGS, render_markdown, sanitise_html
+from deliberate.text import ALLOWED_TAGS, render_markdown, safe_link, sanitise_html
 
 EVERY = PAYLOADS + URL_PAYLOADS + SHORT_PAYLOADS
 SAFE_SCHEMES = {"", "http", "https", "mailto"}
@@ -71,3 +71,26 @@ def test_links_keep_their_text_and_are_marked_as_user_content():
     ]
     assert "nofollow" in links[0]["rel"] and "ugc" in links[0]["rel"]
     assert "[bad](javascript:x)" in soup.get_text()
+
+
+def test_payloads_fit_the_columns_they_are_written_to():
+    assert max(len(p) for p in PAYLOADS + URL_PAYLOADS) <= 100
+    assert max(len(p) for p in SHORT_PAYLOADS) <= 40
+
+
+@pytest.mark.parametrize("url", [*URL_PAYLOADS[:5], "//evil.example/x", "/local", "\x01vbscript:x"])
+def test_a_link_people_gave_is_refused_unless_http_or_mailto(url):
+    assert safe_link(url) is None
+
+
+@pytest.mark.parametrize(
+    ("url", "href"),
+    [
+        ("https://example.org/report.pdf", "https://example.org/report.pdf"),
+        (" HTTP://example.org/a ", "HTTP://example.org/a"),
+        ("mailto:team@example.org", "mailto:team@example.org"),
+        ("https://exa\tmple.org/", "https://example.org/"),
+    ],
+)
+def test_a_web_address_is_kept_as_the_browser_would_read_it(url, href):
+    assert safe_link(url) == href

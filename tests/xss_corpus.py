@@ -73,7 +73,7 @@ SHORT_PAYLOADS: list[str] = [
     "<svg onload=window.__xss=201>",
     "<img src=x onerror=window.__xss=202>",
     '"><script>window.__xss=203</script>',
-    f'<div hx-get="/{MARKER}204" hx-trigger=load>',
+    f"<a hx-get=/{MARKER}204 hx-trigger=load>",
 ]
 
 # What a page must not show, which it would if a template evaluated a payload.
