@@ -15,7 +15,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
 from deliberate import i18n
-from deliberate.text import render_markdown
+from deliberate.text import render_markdown, safe_link
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 
@@ -48,6 +48,7 @@ def make_environment(app_routes_url: Any) -> jinja2.Environment:
         datetime=i18n.format_datetime_local,
         number=i18n.format_number,
         markdown=lambda text: Markup(render_markdown(text or "")),  # nosec B704  # noqa: S704 - sanitised
+        safe_link=safe_link,
     )
     return env
 
