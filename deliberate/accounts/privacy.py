@@ -364,7 +364,7 @@ async def erasure_refusal(db: AsyncSession, viewer: Viewer) -> str | None:
     return None
 
 
-async def erase_own_account(db: AsyncSession, viewer: Viewer, form: FormInput) -> User:
+async def erase_own_account(db: AsyncSession, viewer: Viewer, form: FormInput) -> str:
     """The person's own "Delete my account", confirmed with their password (or, for an account
     that signs in only through an identity provider, by typing the confirmation phrase)."""
     user = _require_user(viewer)
@@ -379,13 +379,12 @@ async def erase_own_account(db: AsyncSession, viewer: Viewer, form: FormInput) -
             "confirm", lazy_gettext("Type “%(phrase)s” to confirm.", phrase=str(CONFIRM_PHRASE))
         )
     form.raise_if_invalid()
-    await erase_account(db, user, actor=user, reason=None)
-    return user
+    return await erase_account(db, user, actor=user, reason=None)
 
 
 async def erase_by_admin(
     db: AsyncSession, viewer: Viewer, user_id: uuid.UUID, form: FormInput
-) -> User:
+) -> str:
     """A site administrator erases an account on the person's request, with the reason."""
     if not viewer.is_admin:
         raise NotAllowed()
@@ -398,15 +397,15 @@ async def erase_by_admin(
         )
     reason = form.text("reason", max_length=500)
     form.raise_if_invalid()
-    await erase_account(db, user, actor=viewer.user, reason=reason)
-    return user
+    return await erase_account(db, user, actor=viewer.user, reason=reason)
 
 
 async def erase_account(
     db: AsyncSession, user: User, *, actor: User | None, reason: str | None
-) -> None:
+) -> str:
     """Remove the person and keep their public contributions, anonymised (see the module's
-    docstring). In the caller's transaction; the caller has checked who may do this."""
+    docstring). In the caller's transaction; the caller has checked who may do this. Returns the
+    address the account had, for the last message to it."""
     if user.erased_at is not None:
         raise Conflict(lazy_gettext("This account has already been deleted."))
     await check_can_erase(db, user)
@@ -469,6 +468,7 @@ async def erase_account(
         {"u": uid},
     )
 
+    address = user.email
     user.email = f"erased:{uid}"
     user.email_verified_at = None
     user.password_hash = None
@@ -486,6 +486,7 @@ async def erase_account(
         {"by": "self" if actor is user else "admin", **({"reason": reason} if reason else {})},
     )
     await db.flush()
+    return address
 
 
 async def _leave_panels(db: AsyncSession, user: User) -> None:

@@ -364,7 +364,7 @@ async def delete_account(request: Request) -> Response:
         )
     form = FormInput(await request.form())
     try:
-        await privacy.erase_own_account(db, viewer, form)
+        address = await privacy.erase_own_account(db, viewer, form)
     except (Invalid, Conflict) as error:
         return render(
             request,
@@ -377,9 +377,25 @@ async def delete_account(request: Request) -> Response:
             status_code=error.status_code,
         )
     log.info("account_erased", via="self")
+    _send_erased_mail(request, address)
     response = redirect(request, "accounts:deleted")
     response.delete_cookie(security.SESSION_COOKIE, path="/")
     return response
+
+
+def _send_erased_mail(request: Request, address: str) -> None:
+    """The last message to the address, sent once the deletion is committed."""
+    _queue_mail(
+        request,
+        address,
+        _("Your Deliberate account has been deleted"),
+        _(
+            "Hello,\n\nYour Deliberate account has been deleted and your personal details "
+            "removed. What you wrote in public stays, shown as written by a former member, and "
+            "any ballot you cast is still counted but no longer linked to you.\n\nYou can "
+            "create a new account with this address at any time."
+        ),
+    )
 
 
 async def account_deleted(request: Request) -> Response:
@@ -577,7 +593,7 @@ async def admin_erase_person(request: Request) -> Response:
         raise NotFound() from None
     form = FormInput(await request.form())
     try:
-        await privacy.erase_by_admin(db, viewer, user_id, form)
+        address = await privacy.erase_by_admin(db, viewer, user_id, form)
     except (Invalid, Conflict) as error:
         person = await service.get_person(db, viewer, user_id)
         return render(
@@ -594,6 +610,7 @@ async def admin_erase_person(request: Request) -> Response:
             status_code=error.status_code,
         )
     log.info("account_erased", via="admin")
+    _send_erased_mail(request, address)
     return redirect(request, "admin:person", user_id=str(user_id))
 
 

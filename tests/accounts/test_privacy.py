@@ -5,10 +5,13 @@ their ballot still counted with the same weight and the bulletin's chain intact.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import json
+from pathlib import Path
 
+import pytest
 from factories import PASSWORD, make_cycle, make_organisation, make_panel, make_thread, make_user
 from helpers import Browser, count_rows, field_error, soup
 from sqlalchemy import select, text
@@ -334,7 +337,7 @@ async def test_a_wrong_password_deletes_nothing(app, db):
     assert await count_rows(db, "audit_events", "action = 'account.erased'") == 0
 
 
-async def test_an_account_without_a_password_confirms_with_the_phrase(app, db):
+async def test_an_account_without_a_password_confirms_with_the_phrase(mailbox, app, db):
     from deliberate.accounts.service import start_session
 
     user = await make_user(db, "oidc@example.org", name="Dafydd", password=None)
@@ -351,6 +354,9 @@ async def test_an_account_without_a_password_confirms_with_the_phrase(app, db):
         assert done.status_code == 303
     await db.refresh(user)
     assert user.erased_at is not None
+    # A last message to the address it had.
+    message = mailbox.last_to("oidc@example.org")
+    assert message["Subject"] == "Your Deliberate account has been deleted"
 
 
 async def test_the_only_administrator_and_the_only_commissioner_are_refused(app, db):
@@ -401,3 +407,46 @@ async def test_an_administrator_deletes_an_account_on_request(app, db):
         assert refused.status_code == 403
     await db.refresh(other)
     assert other.erased_at is None
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
+async def test_in_a_browser_download_then_delete(live_server, browser, make_app, js):
+    """Chromium, with JavaScript on and off: the file downloads, a wrong password is named next
+    to its field, and the right one deletes the account and signs the person out."""
+    app = make_app()
+    async with app.state.sessionmaker() as session:
+        await make_user(session, "gwen@example.org", name="Gwen")
+    context = await browser.new_context(java_script_enabled=js, accept_downloads=True)
+    page = await context.new_page()
+    try:
+        base = live_server.url
+        await page.goto(base + "/signin")
+        await page.fill("#field-email", "gwen@example.org")
+        await page.fill("#field-password", PASSWORD)
+        await page.click("button[type=submit]:has-text('Sign in')")
+        await page.wait_for_url(base + "/")
+        await page.goto(base + "/account")
+        await page.click("main a:has-text('Your data')")
+        await page.wait_for_url(base + "/account/data")
+        async with page.expect_download() as waiting:
+            await page.click("main a.button:has-text('Download your data')")
+        download = await waiting.value
+        saved = Path(await download.path())
+        exported = json.loads(await asyncio.to_thread(saved.read_text, encoding="utf-8"))
+        assert exported["account"]["email"] == "gwen@example.org"
+
+        await page.click("main a:has-text('Delete my account')")
+        await page.wait_for_url(base + "/account/delete")
+        await page.fill("#field-password", "not my password")
+        await page.click("button[type=submit]:has-text('Delete my account')")
+        await page.wait_for_selector("#error-password")
+        assert "Your password is not right." in await page.inner_text("#error-password")
+        await page.fill("#field-password", PASSWORD)
+        await page.click("button[type=submit]:has-text('Delete my account')")
+        await page.wait_for_url(base + "/account/deleted")
+        assert "Your account has been deleted" in await page.inner_text("h1")
+        await page.goto(base + "/account")
+        assert "/signin" in page.url
+    finally:
+        await context.close()
