@@ -38,10 +38,21 @@ def ballot_from_choice(
     return Ballot.approval(voter, choice.get("approvals", []), weight, group)
 
 
+# A cell starting with one of these is a formula when the file is opened in a spreadsheet
+# (OWASP "CSV injection"); proposal titles are citizens' text, so they are neutralised.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text for a CSV/pabulib cell that no spreadsheet will run: a leading apostrophe before a
+    formula character, as OWASP recommends. Names are not counted, so results are unchanged."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def election_from_export(export: dict[str, Any]) -> Election:
     options = [str(o["id"]) for o in export["options"]]
     costs = {str(o["id"]): int(o["cost"] or 0) for o in export["options"]}
-    names = {str(o["id"]): o["title"] for o in export["options"]}
+    names = {str(o["id"]): spreadsheet_safe(o["title"]) for o in export["options"]}
     ballots = [
         ballot_from_choice(voter, choice, exact(weight), group)
         for voter, group, weight, choice in export["ballots"]
@@ -49,9 +60,9 @@ def election_from_export(export: dict[str, Any]) -> Election:
     method = export["method"]
     budget_method = method in BUDGET_METHODS
     meta = {
-        "description": export.get("title", ""),
+        "description": spreadsheet_safe(export.get("title", "")),
         "country": "United Kingdom",
-        "unit": export.get("organisation", ""),
+        "unit": spreadsheet_safe(export.get("organisation", "")),
         "instance": export.get("cycle_id", ""),
         "rule": method,
     }
@@ -134,7 +145,3 @@ def csv_text(export: dict[str, Any]) -> str:
             cells = ["1" if o in approved else "0" for o in options]
         writer.writerow([voter, group or "", weight, *cells])
     return out.getvalue()
-
-
-def options_csv_rows(export: dict[str, Any]) -> list[list[str]]:
-    return [[str(o["id"]), o["title"], str(o["cost"] or "")] for o in export["options"]]
