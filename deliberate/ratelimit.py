@@ -60,3 +60,23 @@ async def record(sessionmaker: async_sessionmaker[AsyncSession], *keys: str) -> 
         await db.execute(
             delete(RateEvent).where(RateEvent.created_at < func.now() - dt.timedelta(days=1))
         )
+
+
+# Ballots: a person changing their mind a few times is normal, a script hammering is not. The
+# count comes from the audit log's "ballot.cast" events (written in the casting transaction),
+# read by the cast's one state query, so the check costs no extra round trip and holds across
+# processes. A repeated submission (a double click, a retry) is not a new one and is not counted.
+BALLOT_LIMIT = 10
+BALLOT_WINDOW = dt.timedelta(minutes=1)
+
+
+def ballots_refused(retry_after: int) -> RateLimited:
+    return RateLimited(
+        retry_after,
+        lazy_gettext(
+            "You have sent your ballot %(count)s times in the last minute. Your last ballot is "
+            "recorded. Please wait %(seconds)s seconds before sending another.",
+            count=BALLOT_LIMIT,
+            seconds=retry_after,
+        ),
+    )

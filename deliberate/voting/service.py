@@ -12,17 +12,18 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import random
 import uuid
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import and_, func, literal, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from deliberate import audit
+from deliberate import audit, ratelimit
 from deliberate.accounts.models import Organisation
 from deliberate.accounts.viewer import Viewer
 from deliberate.cycles import service as cycles
@@ -33,7 +34,7 @@ from deliberate.deliberation.models import MEMBER_STATUSES, Volunteer
 from deliberate.errors import Invalid, NotAllowed, NotFound, SignInRequired, WrongStage
 from deliberate.forms import EMAIL_RE, FormInput
 from deliberate.i18n import LazyString, format_datetime_local, lazy_gettext
-from deliberate.logging import get_logger
+from deliberate.logging import get_logger, request_id_var
 from deliberate.proposals import service as proposals
 from deliberate.voting import chain, exports
 from deliberate.voting.counting import (
@@ -562,30 +563,6 @@ async def declare_group(
     return result
 
 
-async def _ensure_group(
-    db: AsyncSession, viewer: Viewer, cycle: Cycle, groups: list[StakeholderGroupDef]
-) -> str | None:
-    """The voter's group from the server's record: the imported list when it says, else their
-    declaration. Raises when the cycle has groups and the voter has not said which is theirs."""
-    if not groups:
-        return None
-    verified = await _verified_group(db, viewer, cycle.id) if viewer.user else None
-    if verified:
-        await db.execute(
-            insert(VoterGroup)
-            .values(cycle_id=cycle.id, user_id=viewer.id, group_key=verified, verified=True)
-            .on_conflict_do_update(
-                index_elements=["cycle_id", "user_id"],
-                set_={"group_key": verified, "verified": True},
-            )
-        )
-        return verified
-    current = await voter_group(db, viewer, cycle.id)
-    if current is None:
-        raise Invalid({"group": lazy_gettext("Say which group you belong to before voting.")})
-    return current.group_key
-
-
 # --- ballots -----------------------------------------------------------------------------------
 
 
@@ -794,41 +771,199 @@ def _voting_open(cycle: Cycle) -> None:
     raise WrongStage(lazy_gettext("Voting has not opened yet."))
 
 
+@dataclass
+class VoterState:
+    """What one query tells about a voter and a cycle (see `_voter_state`)."""
+
+    cycle: Cycle
+    definition_key: tuple[Any, ...] | None
+    eligibility: str | None
+    has_groups: bool
+    listed: bool
+    listed_group: str | None
+    panel_member: bool
+    group: VoterGroup | None
+    ballot: CastBallot | None
+    earlier_seq: int | None
+    recent_casts: int
+    retry_after: int
+
+
+def _voter_state_query(cycle_id: uuid.UUID, viewer: Viewer, hashed: str) -> Any:
+    user_id = viewer.id
+    email = viewer.user.email.lower() if viewer.user else ""
+    listed = select(EligibleVoter.group_key).where(
+        EligibleVoter.cycle_id == cycle_id, EligibleVoter.email == email
+    )
+    recent = (
+        select(
+            func.count(),
+            func.min(audit.AuditEvent.occurred_at) + ratelimit.BALLOT_WINDOW - func.now(),
+        )
+        .where(
+            audit.AuditEvent.actor_id == user_id,
+            audit.AuditEvent.action == "ballot.cast",
+            audit.AuditEvent.subject_id == str(cycle_id),
+            audit.AuditEvent.occurred_at > func.now() - ratelimit.BALLOT_WINDOW,
+        )
+        .lateral("recent")
+    )
+    return (
+        select(
+            Cycle,
+            BallotDefinition.id,
+            BallotDefinition.frozen_at,
+            BallotDefinition.updated_at,
+            BallotDefinition.eligibility,
+            select(literal(1)).where(StakeholderGroupDef.cycle_id == cycle_id).exists(),
+            listed.exists(),
+            listed.scalar_subquery(),
+            select(literal(1))
+            .where(
+                Volunteer.cycle_id == cycle_id,
+                Volunteer.user_id == user_id,
+                Volunteer.status.in_(MEMBER_STATUSES),
+            )
+            .exists(),
+            VoterGroup.group_key,
+            VoterGroup.verified,
+            CastBallot.choice,
+            CastBallot.submission_token,
+            select(BulletinEntry.seq)
+            .where(BulletinEntry.cycle_id == cycle_id, BulletinEntry.receipt_hash == hashed)
+            .scalar_subquery(),
+            recent.c[0],
+            recent.c[1],
+        )
+        .outerjoin(BallotDefinition, BallotDefinition.cycle_id == Cycle.id)
+        .outerjoin(VoterGroup, and_(VoterGroup.cycle_id == Cycle.id, VoterGroup.user_id == user_id))
+        .outerjoin(
+            CastBallot, and_(CastBallot.cycle_id == Cycle.id, CastBallot.voter_id == user_id)
+        )
+        .join(recent, literal(True))
+        .where(Cycle.id == cycle_id)
+    )
+
+
+async def _voter_state(
+    db: AsyncSession, viewer: Viewer, cycle_id: uuid.UUID, hashed: str = ""
+) -> VoterState:
+    """The cycle, its definition's version, and everything about this voter that casting and
+    the ballot page need (eligibility, group, current ballot, an earlier cast with the same
+    receipt, casts in the last minute), in one query."""
+    row = (await db.execute(_voter_state_query(cycle_id, viewer, hashed))).first()
+    if row is None:
+        raise NotFound(lazy_gettext("There is no such cycle."))
+    (cycle, definition_id, frozen_at, updated_at, eligibility, has_groups, listed, listed_group,
+     panel, group_key, verified, choice, token, earlier, recent, wait) = row  # fmt: skip
+    group = None
+    if group_key is not None:
+        group = VoterGroup(
+            cycle_id=cycle_id, user_id=viewer.id, group_key=group_key, verified=verified
+        )
+    ballot = None
+    if token is not None:
+        ballot = CastBallot(cycle_id=cycle_id, voter_id=viewer.id, choice=choice)
+        ballot.submission_token = token
+    return VoterState(
+        cycle=cycle,
+        definition_key=(definition_id, frozen_at, updated_at) if definition_id else None,
+        eligibility=eligibility,
+        has_groups=bool(has_groups),
+        listed=bool(listed),
+        listed_group=listed_group,
+        panel_member=bool(panel),
+        group=group,
+        ballot=ballot,
+        earlier_seq=earlier,
+        recent_casts=int(recent or 0),
+        retry_after=max(1, int(wait.total_seconds()) + 1) if wait is not None else 1,
+    )
+
+
+# The frozen definition and options of the cycles being voted on, kept by the process: they
+# cannot change while frozen, and a new freeze (or edit) changes the key.
+_frozen: dict[tuple[uuid.UUID, tuple[Any, ...]], tuple[BallotDefinition, list[BallotOption]]] = {}
+
+
+async def _frozen_ballot(
+    db: AsyncSession, cycle_id: uuid.UUID, key: tuple[Any, ...]
+) -> tuple[BallotDefinition, list[BallotOption]]:
+    found = _frozen.get((cycle_id, key))
+    if found is not None:
+        return found
+    definition = await db.scalar(
+        select(BallotDefinition).where(BallotDefinition.cycle_id == cycle_id)
+    )
+    assert definition is not None
+    options = await get_options(db, cycle_id)
+    for instance in (definition, *options):
+        db.expunge(instance)  # detached and fully loaded: safe to share between requests
+    if key[1] is not None:  # frozen
+        if len(_frozen) > 100:
+            _frozen.clear()
+        _frozen[(cycle_id, key)] = (definition, options)
+    return definition, options
+
+
+def _state_actors(viewer: Viewer, state: VoterState) -> set[Actor]:
+    """The cycle's actors this person is, from the state query (as `cycles.actors_for` would)."""
+    cycle = state.cycle
+    actors: set[Actor] = {Actor.CITIZEN}
+    if cycles.is_commissioner(viewer, cycle):
+        actors.add(Actor.COMMISSIONER)
+    if cycles.is_facilitator(viewer, cycle):
+        actors.add(Actor.FACILITATOR)
+    if state.panel_member:
+        actors.add(Actor.PANEL)
+    eligible = {
+        "citizens": True,
+        "list": state.listed and bool(viewer.user and viewer.user.email_verified),
+        "panel": state.panel_member,
+    }.get(state.eligibility or "", False)
+    if eligible and cycle.stage == Stage.VOTING.value and state.definition_key is not None:
+        actors.add(Actor.VOTER)
+    return actors
+
+
 async def voting_context(
-    db: AsyncSession, viewer: Viewer, cycle_id: uuid.UUID, *, lock: bool = False
+    db: AsyncSession,
+    viewer: Viewer,
+    cycle_id: uuid.UUID,
+    *,
+    lock: bool = False,
+    state: VoterState | None = None,
 ) -> VotingContext:
-    """Everything the ballot page and the cast need, with the permission and stage checked."""
-    if lock:
-        cycle = await cycles.lock_cycle(db, cycle_id)
-        if not cycles.can_see(viewer, cycle):
-            raise NotFound()
-    else:
+    """Everything the ballot page and the cast need, with the permission and stage checked: the
+    voter's state in one query, the frozen definition and options from the process's cache."""
+    if not viewer.is_authenticated:
         cycle = await cycles.get_cycle_row(db, cycle_id, viewer)
+        _voting_open(cycle)
+        raise SignInRequired()
+    if lock:
+        await cycles.lock_cycle(db, cycle_id)
+    state = state or await _voter_state(db, viewer, cycle_id)
+    cycle = state.cycle
+    if not cycles.can_see(viewer, cycle):
+        raise NotFound(lazy_gettext("There is no such cycle."))
     _voting_open(cycle)
-    actors = await cycles.actors_for(db, viewer, cycle)
+    actors = _state_actors(viewer, state)
     if Actor.VOTER not in actors:
-        if not viewer.is_authenticated:
-            raise SignInRequired()
         raise NotAllowed(
             lazy_gettext("You are not on the list of people who can vote in this cycle.")
         )
-    definition = await get_definition(db, cycle.id)
-    assert definition is not None
-    ballot = await db.scalar(
-        select(CastBallot).where(CastBallot.cycle_id == cycle.id, CastBallot.voter_id == viewer.id)
-    )
-    groups = await cycle_groups(db, cycle.id)
-    verified = await _verified_group(db, viewer, cycle.id) if groups else None
+    assert state.definition_key is not None
+    definition, options = await _frozen_ballot(db, cycle.id, state.definition_key)
     return VotingContext(
         cycle=cycle,
         definition=definition,
         params=effective_params(definition, cycle.budget),
-        options=await get_options(db, cycle.id),
-        groups=groups,
+        options=options,
+        groups=await cycle_groups(db, cycle.id) if state.has_groups else [],
         actors=actors,
-        group=await voter_group(db, viewer, cycle.id),
-        verified_group=verified,
-        ballot=ballot,
+        group=state.group,
+        verified_group=state.listed_group if state.has_groups else None,
+        ballot=state.ballot,
     )
 
 
@@ -845,22 +980,26 @@ async def cast(
 ) -> CastOutcome:
     """Cast (or replace) the viewer's ballot and append its receipt's hash to the bulletin.
 
-    The ballot is read and checked first; then the cycle row is locked (FOR NO KEY UPDATE, held
-    until the request commits) and the stage checked again, so a cast racing the close is judged
-    by the stage at commit: the close waits for the casts already holding the lock, and casts
-    queued behind the close wait for it and are refused. (A share lock would let a steady stream
-    of casts starve the close.) Casts to one cycle commit one at a time, which also orders the
-    bulletin. One ballot per voter (the unique constraint, and INSERT .. ON CONFLICT). The same
-    submission token again (a double click, a retry) gives back the same receipt and changes
-    nothing."""
+    One query reads everything about the voter (`_voter_state`); the ballot is checked; one
+    statement upserts it and writes the audit event. Only then is the cycle row locked (FOR NO
+    KEY UPDATE, held until the request commits) and the stage checked again, so a cast racing
+    the close is judged by the stage at commit: the close waits for the casts already holding
+    the lock, and casts queued behind the close wait for it and are refused. (A share lock would
+    let a steady stream of casts starve the close.) The part under the lock is two statements
+    (the lock with the stage check, and the bulletin append), followed at once by the commit;
+    it also orders the bulletin. One ballot per voter (the unique constraint, and INSERT .. ON
+    CONFLICT). The same submission token again (a double click, a retry) gives back the same
+    receipt and changes nothing. More than `ratelimit.BALLOT_LIMIT` new submissions a minute
+    are refused (429), counted from the audit log so every process sees them."""
     if not viewer.is_authenticated:
         raise SignInRequired()
     token = form.get("submission_token")
     if not token or len(token) > 64 or not token.replace("-", "").replace("_", "").isalnum():
         raise Invalid({"submission_token": lazy_gettext("Please review your ballot again.")})
-    ctx = await voting_context(db, viewer, cycle_id)
     receipt = chain.make_receipt(secret, str(cycle_id), str(viewer.id), token)
     hashed = chain.receipt_hash(receipt)
+    state = await _voter_state(db, viewer, cycle_id, hashed)
+    ctx = await voting_context(db, viewer, cycle_id, state=state)
     replay = ctx.ballot is not None and ctx.ballot.submission_token == token
     parsed = parse_choice(ctx.definition.method, ctx.params, ctx.options, form)
     if parsed.errors and not replay:
@@ -873,55 +1012,107 @@ async def cast(
     if problems and not replay:
         log.warning("ballot_rules_refused", cycle_id=str(cycle_id), problems=len(problems))
         raise Invalid({"ballot": lazy_gettext("This ballot breaks the voting rules.")})
-    await _ensure_group(db, viewer, ctx.cycle, ctx.groups)
     # A token seen before: the ballot it carried is (or was) recorded; give its receipt back.
-    earlier = await _seq_of(db, cycle_id, hashed)
-    if earlier:
-        return CastOutcome(receipt, earlier, False, True)
-    statement = insert(CastBallot).values(
-        id=uuid.uuid4(),
-        cycle_id=cycle_id,
-        voter_id=viewer.id,
-        choice=parsed.choice,
-        receipt_hash=hashed,
-        submission_token=token,
-    )
-    statement = statement.on_conflict_do_update(
-        constraint="uq_ballots_cycle_id_voter_id",
-        set_={
-            "choice": statement.excluded.choice,
-            "receipt_hash": statement.excluded.receipt_hash,
-            "submission_token": statement.excluded.submission_token,
-            "changes": CastBallot.changes + 1,
-            "updated_at": func.now(),
-        },
-        where=CastBallot.submission_token != statement.excluded.submission_token,
-    ).returning(CastBallot.changes)
-    changes = (await db.execute(statement)).scalar_one_or_none()
+    if state.earlier_seq:
+        return CastOutcome(receipt, state.earlier_seq, False, True)
+    if state.recent_casts >= ratelimit.BALLOT_LIMIT:
+        raise ratelimit.ballots_refused(state.retry_after)
+    await _ensure_group(db, viewer, ctx)
+    changes = await _store_ballot(db, viewer, cycle_id, parsed.choice, hashed, token)
     if changes is None:  # the same token, recorded meanwhile: nothing to add
         return CastOutcome(receipt, await _seq_of(db, cycle_id, hashed), False, True)
-    await audit.record(db, viewer.user, "ballot.cast", ctx.cycle, {"replaced": changes > 0})
-    await db.flush()
     # Only now take the cycle's lock: everything before ran beside other voters' casts, and the
     # part that must go one at a time (stage check and bulletin append) is two statements long,
     # followed at once by the commit. If the vote has closed, raising rolls the ballot back.
-    cycle = await _lock_for_cast(db, cycle_id)
-    _voting_open(cycle)
-    seq = await append_to_bulletin(db, cycle.id, hashed, serialised=True)
+    await _lock_for_cast(db, cycle_id)
+    seq = await append_to_bulletin(db, cycle_id, hashed, serialised=True)
     return CastOutcome(receipt, seq, changes > 0, False)
 
 
-async def _lock_for_cast(db: AsyncSession, cycle_id: uuid.UUID) -> Cycle:
-    query = (
-        select(Cycle)
-        .where(Cycle.id == cycle_id)
-        .with_for_update(key_share=True)
-        .execution_options(populate_existing=True)
+async def _ensure_group(db: AsyncSession, viewer: Viewer, ctx: VotingContext) -> str | None:
+    """The voter's group from the server's record: the imported list when it says, else their
+    declaration. Raises when the cycle has groups and the voter has not said which is theirs."""
+    if not ctx.groups:
+        return None
+    verified = ctx.verified_group
+    if verified:
+        if ctx.group is None or ctx.group.group_key != verified or not ctx.group.verified:
+            await db.execute(
+                insert(VoterGroup)
+                .values(cycle_id=ctx.cycle.id, user_id=viewer.id, group_key=verified, verified=True)
+                .on_conflict_do_update(
+                    index_elements=["cycle_id", "user_id"],
+                    set_={"group_key": verified, "verified": True},
+                )
+            )
+        return verified
+    if ctx.group is None:
+        raise Invalid({"group": lazy_gettext("Say which group you belong to before voting.")})
+    return ctx.group.group_key
+
+
+# The ballot upserted and its audit event written in one statement (the choice is never
+# audited). The same token again changes nothing and returns no row.
+STORE_BALLOT = text(
+    """
+    WITH ballot AS (
+        INSERT INTO ballots (id, cycle_id, voter_id, choice, receipt_hash, submission_token)
+        VALUES (:id, :cycle_id, :voter_id, CAST(:choice AS jsonb), :receipt_hash, :token)
+        ON CONFLICT ON CONSTRAINT uq_ballots_cycle_id_voter_id DO UPDATE
+           SET choice = excluded.choice, receipt_hash = excluded.receipt_hash,
+               submission_token = excluded.submission_token, changes = ballots.changes + 1,
+               updated_at = now()
+         WHERE ballots.submission_token <> excluded.submission_token
+        RETURNING changes
+    ), event AS (
+        INSERT INTO audit_events (actor_id, action, subject_type, subject_id, details, request_id)
+        SELECT :voter_id, 'ballot.cast', 'cycles', :cycle_text,
+               jsonb_build_object('replaced', changes > 0), :request_id
+          FROM ballot
     )
-    cycle = (await db.execute(query)).scalar_one_or_none()
-    if cycle is None:
+    SELECT changes FROM ballot
+    """
+)
+
+
+async def _store_ballot(
+    db: AsyncSession,
+    viewer: Viewer,
+    cycle_id: uuid.UUID,
+    choice: dict[str, Any],
+    hashed: str,
+    token: str,
+) -> int | None:
+    return (
+        await db.execute(
+            STORE_BALLOT,
+            {
+                "id": uuid.uuid4(),
+                "cycle_id": cycle_id,
+                "voter_id": viewer.id,
+                "choice": json.dumps(choice),
+                "receipt_hash": hashed,
+                "token": token,
+                "cycle_text": str(cycle_id),
+                "request_id": request_id_var.get(),
+            },
+        )
+    ).scalar_one_or_none()
+
+
+LOCK_FOR_CAST = text(
+    "SELECT stage, stage_changed_at FROM cycles WHERE id = :cycle_id FOR NO KEY UPDATE"
+)
+
+
+async def _lock_for_cast(db: AsyncSession, cycle_id: uuid.UUID) -> None:
+    """Lock the cycle row until the commit and check that voting is still open."""
+    row = (await db.execute(LOCK_FOR_CAST, {"cycle_id": cycle_id})).first()
+    if row is None:
         raise NotFound()
-    return cycle
+    if row.stage != Stage.VOTING.value:
+        closed = Cycle(stage=row.stage, stage_changed_at=row.stage_changed_at)
+        _voting_open(closed)
 
 
 def _engine_rules(ctx: VotingContext) -> dict[str, Any]:
