@@ -373,6 +373,19 @@ async def test_an_account_without_a_password_confirms_with_the_phrase(mailbox, a
     assert message["Subject"] == "Your Deliberate account has been deleted"
 
 
+async def test_a_panel_member_past_deliberation_is_withdrawn(app, db):
+    """After deliberation no replacement can be drawn: the seat is marked withdrawn."""
+    organisation = await make_organisation(db)
+    cycle = await make_cycle(db, organisation, stage="specification")
+    alys = await make_user(db, "alys@example.org", name="Alys Hughes")
+    await make_panel(db, cycle, [alys])
+    async with signed_in(app, "alys@example.org") as browser:
+        done = await browser.submit("/account/delete", {"password": PASSWORD})
+        assert done.status_code == 303
+    row = (await db.execute(select(Volunteer))).scalar_one()
+    assert (row.status, row.user_id, row.name) == ("withdrawn", None, "")
+
+
 async def test_the_only_administrator_and_the_only_commissioner_are_refused(app, db):
     organisation = await make_organisation(db)
     await make_cycle(db, organisation, stage="proposals")
@@ -440,6 +453,11 @@ async def test_in_a_browser_download_then_delete(live_server, browser, make_app,
         await page.fill("#field-password", PASSWORD)
         await page.click("button[type=submit]:has-text('Sign in')")
         await page.wait_for_url(base + "/")
+        if js:  # axe runs in the page: no WCAG 2.2 A/AA violation on either new page
+            from browser.test_accessibility import violations
+
+            for path in ("/account/data", "/account/delete"):
+                assert await violations(page, base + path) == []
         await page.goto(base + "/account")
         await page.click("main a:has-text('Your data')")
         await page.wait_for_url(base + "/account/data")
