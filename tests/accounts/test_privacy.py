@@ -337,9 +337,12 @@ async def test_deleting_an_account_removes_the_person_and_keeps_the_counted_ball
     assert fresh.id != alys_id and fresh.erased_at is None
 
 
-async def test_a_wrong_password_deletes_nothing(app, db):
+async def test_a_wrong_password_or_a_forged_form_deletes_nothing(app, db):
     alys = await make_user(db, "alys@example.org", name="Alys Hughes")
     async with signed_in(app, "alys@example.org") as browser:
+        # Without the form's CSRF token, even the right password is refused.
+        forged = await browser.post("/account/delete", data={"password": PASSWORD})
+        assert forged.status_code == 403
         response = await browser.submit("/account/delete", {"password": "not my password"})
         assert response.status_code == 422
         assert field_error(response, "password") == "Error: Your password is not right."
