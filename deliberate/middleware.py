@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from urllib.parse import urlsplit
 
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -92,7 +93,15 @@ class RequestMiddleware:
         cookies = request.cookies
 
         session_token = cookies.get(security.SESSION_COOKIE)
-        viewer = await load_viewer(db, session_token) if session_token else Viewer.anonymous()
+        pool_busy: PoolTimeout | None = None
+        try:
+            viewer = (
+                await load_viewer(db, session_token, self.settings.session_idle_minutes)
+                if session_token
+                else Viewer.anonymous()
+            )
+        except PoolTimeout as error:  # answered 503 below, once the language is known
+            viewer, pool_busy = Viewer.anonymous(), error
         if scope["path"] == "/healthz":
             # Health checks must not depend on the session table answering.
             viewer = Viewer.anonymous()
@@ -128,6 +137,12 @@ class RequestMiddleware:
         scope["state"]["ctx"] = ctx
 
         try:
+            if pool_busy is not None:
+                from deliberate.app import busy  # late: app imports this module
+
+                response = await busy(request, pool_busy)
+                await response(scope, receive, self._wrap_send(send, db, ctx, status_holder))
+                return
             if scope["method"] not in security.SAFE_METHODS:
                 receive, failure = await self._check_csrf(request, receive, csrf_base)
                 if failure is not None:
