@@ -6,15 +6,17 @@ so a new user installs nothing by hand. Production points DATABASE_URL at any Po
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import os
+import time
 import uuid
 from contextvars import ContextVar
 from pathlib import Path
 from typing import Annotated, Any, ClassVar
 from urllib.parse import urlsplit, urlunsplit
 
-from sqlalchemy import DateTime, MetaData, event, func
+from sqlalchemy import DateTime, MetaData, event, exc, func
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -22,6 +24,8 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.pool import AsyncAdaptedQueuePool
+from sqlalchemy.util import await_
 
 from deliberate.settings import Settings
 
@@ -115,12 +119,80 @@ def _count_query(*_args: Any) -> None:
         counter[0] += 1
 
 
-def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 5) -> AsyncEngine:
+class PatientPool(AsyncAdaptedQueuePool):
+    """A queue pool whose waiters queue (in order) as long as the pool makes progress.
+
+    When every connection is in use, a request waits its turn for as long as connections keep
+    coming back (a burst of voters queues briefly instead of failing), but gives up after
+    `timeout` seconds in which none came back (a stuck pool: every connection held by something
+    hung), or after `patience` seconds in all; the app answers that with a quick 503.
+    """
+
+    patience = 30.0
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._returned = 0  # connections checked back in, ever: the sign of progress
+
+    def recreate(self) -> PatientPool:
+        pool = super().recreate()
+        pool.patience = self.patience
+        return pool  # type: ignore[return-value]
+
+    def _do_return_conn(self, record: Any) -> None:
+        self._returned += 1
+        super()._do_return_conn(record)
+
+    def _do_get(self) -> Any:
+        if self._max_overflow > -1 and self._overflow >= self._max_overflow:
+            record = await_(self._wait_in_turn())
+            if record is not None:
+                return record
+            raise exc.TimeoutError(
+                f"QueuePool limit of size {self.size()} overflow {self._max_overflow} reached: "
+                f"no connection came back for {self._timeout:.1f}s",
+                code="3o7r",
+            )
+        return super()._do_get()
+
+    async def _wait_in_turn(self) -> Any:
+        """The next connection in first-come order, or None when the pool is stuck."""
+        queue: asyncio.Queue[Any] = self._pool._queue  # type: ignore[attr-defined]
+        if not queue.empty():
+            return queue.get_nowait()
+        started = time.monotonic()
+        getter = asyncio.ensure_future(queue.get())
+        handed = False
+        try:
+            while True:
+                seen = self._returned
+                done, _ = await asyncio.wait({getter}, timeout=self._timeout)
+                if done:
+                    handed = True
+                    return getter.result()
+                if self._returned == seen or time.monotonic() - started > self.patience:
+                    return None
+        finally:
+            if not getter.done():
+                getter.cancel()  # the queue passes a connection on to the next in line
+            elif not handed and not getter.cancelled() and getter.exception() is None:
+                queue.put_nowait(getter.result())  # we were cancelled as it arrived
+
+
+def make_engine(
+    url: str,
+    *,
+    pool_size: int = 10,
+    max_overflow: int = 5,
+    pool_timeout: float = 5.0,
+    patience: float = 30.0,
+) -> AsyncEngine:
     engine = create_async_engine(
         async_url(url),
+        poolclass=PatientPool,
         pool_size=pool_size,
         max_overflow=max_overflow,
-        pool_timeout=5,
+        pool_timeout=pool_timeout,
         pool_pre_ping=True,
         connect_args={
             "server_settings": {
@@ -132,6 +204,7 @@ def make_engine(url: str, *, pool_size: int = 10, max_overflow: int = 5) -> Asyn
             "timeout": 5,
         },
     )
+    engine.pool.patience = patience  # type: ignore[attr-defined]
     event.listen(engine.sync_engine, "before_cursor_execute", _count_query)
     return engine
 
