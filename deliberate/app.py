@@ -251,9 +251,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
             await post_events.stop()
             await engine.dispose()
 
+    from deliberate import access
+
     app = Starlette(
         debug=False,
-        routes=all_routes(),
+        # Every route behind the one access table (deliberate/access.py).
+        routes=access.guard(all_routes()),
         middleware=[Middleware(RequestMiddleware, settings=settings, sessionmaker=sessionmaker)],
         exception_handlers={
             DomainError: domain_error,
