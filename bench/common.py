@@ -16,7 +16,7 @@ import sys
 import time
 import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -126,6 +126,7 @@ class Result:
     latencies: list[float]
     errors: int
     queries: set[int]
+    statuses: dict[int, int] = field(default_factory=dict)
 
     @property
     def rps(self) -> float:
@@ -149,24 +150,38 @@ async def load(
     concurrency: int = 16,
     cookies: dict[str, str] | None = None,
     warmup: float = 1.0,
+    conditional: bool = False,
+    paths: list[str] | None = None,
 ) -> Result:
-    """GET `url` from `concurrency` clients for `seconds`; counts only 2xx answers as done."""
+    """GET `url` from `concurrency` clients for `seconds`; counts answers below 400 as done.
+    `conditional`: send back the ETag the warm-up got (If-None-Match), as a browser or a cache
+    revalidating does. `paths`: cycle through these URLs instead of `url` alone (a mix)."""
     latencies: list[float] = []
     queries: set[int] = set()
+    statuses: dict[int, int] = {}
     errors = 0
+    urls = paths or [url]
+    headers: dict[str, str] = {}
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(limits=limits, cookies=cookies, timeout=30) as client:
         stop_warm = time.perf_counter() + warmup
         while time.perf_counter() < stop_warm:
-            await client.get(url)
+            for each in urls:
+                response = await client.get(each)
+        if conditional:
+            response = await client.get(url)
+            headers["if-none-match"] = response.headers["etag"]
         deadline = time.perf_counter() + seconds
+        counter = 0
 
         async def worker() -> None:
-            nonlocal errors
+            nonlocal errors, counter
             while time.perf_counter() < deadline:
+                counter += 1
                 started = time.perf_counter()
-                response = await client.get(url)
+                response = await client.get(urls[counter % len(urls)], headers=headers)
                 elapsed = time.perf_counter() - started
+                statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
                 if response.status_code >= 400:
                     errors += 1
                     continue
@@ -177,7 +192,7 @@ async def load(
         started = time.perf_counter()
         await asyncio.gather(*[worker() for _ in range(concurrency)])
         elapsed = time.perf_counter() - started
-    return Result(name, len(latencies), elapsed, latencies, errors, queries)
+    return Result(name, len(latencies), elapsed, latencies, errors, queries, statuses)
 
 
 def report(results: list[Result], baseline: Result) -> None:

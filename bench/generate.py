@@ -11,7 +11,7 @@
   receipt is on the bulletin, whose hash chain is the one `deliberate/voting/chain.py` defines
   and `deliberate verify` checks;
 - the demo's published specification (made through the real services: vote, tally, co-design,
-  sign-off, publication, delivery reports and ratings).
+  sign-off, publication, delivery reports and ratings), with the demo's people.
 
 Deterministic (seeded: the same seed gives the same rows and ids) and idempotent (a second run
 on the same database finds the data and returns its ids). Prints rows per second for each table.
@@ -71,6 +71,7 @@ class World:
     small_thread: uuid.UUID
     votes: dict[str, uuid.UUID] = field(default_factory=dict)
     spec_cycle: uuid.UUID | None = None
+    spec_version: int | None = None
     rates: list[tuple[str, int, float]] = field(default_factory=list)  # (table, rows, s)
 
 
@@ -311,25 +312,40 @@ async def vote(connection, world: World, ids: Ids, rng: random.Random, kind: str
 
 
 async def published_specification(url: str, world: World) -> None:
-    """The demo's published specification, made through the real services."""
+    """The demo's published specification alone, made through the real services (the demo's
+    organisations, people and citizens first, as `deliberate demo` makes them)."""
     from sqlalchemy import select
 
-    from deliberate import parts
+    from deliberate import demo, parts
+    from deliberate.accounts import service as accounts
     from deliberate.cycles.models import Cycle
-    from deliberate.demo import load_demo
-    from deliberate.specs.demo import TITLE_EN
+    from deliberate.forms import FormInput
+    from deliberate.specs.demo import TITLE_EN, load_specs_demo
 
     parts.load()
-
     engine = dbmod.make_engine(url)
     sessionmaker = dbmod.make_sessionmaker(engine)
     try:
         async with sessionmaker() as db:
             started = time.perf_counter()
-            await load_demo(db)
+            organisations = {}
+            for slug, name_en, name_cy in demo.ORGANISATIONS:
+                organisations[slug] = await accounts.create_organisation(
+                    db, None, FormInput({"slug": slug, "name_en": name_en, "name_cy": name_cy})
+                )
+            for email, name, language, group, grants in demo.PEOPLE:
+                user = await accounts.create_user(
+                    db, email=email, display_name=name, password=SECRET, language=language
+                )
+                user.stakeholder_group = group
+                for role, slug in grants:
+                    organisation = organisations[slug] if slug else None
+                    await accounts.grant_role(db, None, user, role, organisation)
+            citizens = await demo._load_citizens(db)
+            await load_specs_demo(db, organisations, citizens)
             await db.commit()
             world.spec_cycle = await db.scalar(select(Cycle.id).where(Cycle.title_en == TITLE_EN))
-            world.rates.append(("published spec (demo)", 0, time.perf_counter() - started))
+            world.rates.append(("published spec (services)", 0, time.perf_counter() - started))
     finally:
         await engine.dispose()
 
@@ -353,6 +369,7 @@ async def generate(url: str, *, seed: int = 1, kinds: tuple[str, ...] = ("approv
         exists = await connection.fetchval(
             "SELECT true FROM organisations WHERE id = $1", world.organisation
         )
+        loaded = not exists
         if not exists:
             world.citizens = []
             async with connection.transaction():
@@ -390,9 +407,11 @@ async def generate(url: str, *, seed: int = 1, kinds: tuple[str, ...] = ("approv
                 continue
             async with connection.transaction():
                 await vote(connection, world, ids, random.Random(f"{seed}-{kind}"), kind)
-        started = time.perf_counter()
-        await connection.execute("ANALYZE")
-        world.rates.append(("ANALYZE", 0, time.perf_counter() - started))
+            loaded = True
+        if loaded:
+            started = time.perf_counter()
+            await connection.execute("ANALYZE")
+            world.rates.append(("ANALYZE", 0, time.perf_counter() - started))
     finally:
         await connection.close()
     from deliberate.specs.demo import TITLE_EN
@@ -406,6 +425,13 @@ async def generate(url: str, *, seed: int = 1, kinds: tuple[str, ...] = ("approv
         await connection.close()
     if world.spec_cycle is None:
         await published_specification(url, world)
+    connection = await asyncpg.connect(dbmod.plain_url(url))
+    try:
+        world.spec_version = await connection.fetchval(
+            "SELECT published_version FROM specifications WHERE cycle_id = $1", world.spec_cycle
+        )
+    finally:
+        await connection.close()
     return world
 
 

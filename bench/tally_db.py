@@ -1,0 +1,111 @@
+"""S4: the tally of 100,000 weighted ballots as the app runs it when a vote closes
+(`deliberate.voting.service.store_tally`: read the ballots and the voters' groups from PostgreSQL,
+weigh them, count, summarise per group and store the tally with its open-data export), per
+method, on the city-scale data of generate.py. Target: under a second.
+
+Printed per method: the whole of store_tally, then its parts measured alone: the read (the one
+query fetching the ballots and groups), the count (the counting engine on the export) and the
+rest (weights, summary, the stored tally). Each run is rolled back, so the methods share the
+same ballots.
+
+Usage: cd bench && ../.venv/bin/python tally_db.py [--rounds 3] [--database URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import time
+
+from common import drop_database, scratch_database
+from generate import BALLOTS, generate
+from sqlalchemy import update
+
+from deliberate import db as dbmod
+from deliberate import parts
+from deliberate.cycles.models import Cycle
+from deliberate.voting import exports
+from deliberate.voting import service as voting
+from deliberate.voting.models import BallotDefinition
+
+# (label, ballot kind in generate.py, method)
+CASES = [
+    ("approval", "approval", "approval"),
+    ("score", "points", "score"),
+    ("borda", "ranking", "borda"),
+    ("irv", "ranking", "irv"),
+    ("greedy", "approval", "greedy"),
+    ("mes", "approval", "mes"),
+]
+TARGET_S = 1.0
+
+
+async def measure(sessionmaker, cycle_id, method: str) -> dict[str, float]:
+    async with sessionmaker() as db:
+        await db.execute(
+            update(BallotDefinition)
+            .where(BallotDefinition.cycle_id == cycle_id)
+            .values(method=method)
+        )
+        cycle = await db.get(Cycle, cycle_id)
+        assert cycle is not None
+        started = time.perf_counter()
+        rows = await voting.ballot_rows(db, cycle_id)
+        read = time.perf_counter() - started
+        assert len(rows) == BALLOTS
+        started = time.perf_counter()
+        tally = await voting.store_tally(db, cycle)
+        total = time.perf_counter() - started
+        assert tally.ballots_counted == BALLOTS
+        started = time.perf_counter()
+        exports.count(tally.export)
+        count = time.perf_counter() - started
+        await db.rollback()
+    return {"total": total, "read": read, "count": count, "rest": max(0.0, total - read - count)}
+
+
+async def run(url: str, rounds: int) -> list[tuple[str, dict[str, float]]]:
+    world = await generate(url, kinds=("approval", "points", "ranking"))
+    parts.load()
+    engine = dbmod.make_engine(url)
+    sessionmaker = dbmod.make_sessionmaker(engine)
+    results = []
+    try:
+        for label, kind, method in CASES:
+            runs = [await measure(sessionmaker, world.votes[kind], method) for _ in range(rounds)]
+            best = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+            results.append((label, best))
+    finally:
+        await engine.dispose()
+    return results
+
+
+def print_results(results: list[tuple[str, dict[str, float]]]) -> None:
+    print(f"S4 tally of {BALLOTS:,} weighted ballots, store_tally as at the close (median)")
+    print(f"{'method':10} {'total s':>8} {'read s':>8} {'count s':>8} {'rest s':>8}  target")
+    for label, r in results:
+        verdict = "pass" if r["total"] < TARGET_S else "FAIL"
+        print(
+            f"{label:10} {r['total']:8.2f} {r['read']:8.2f} {r['count']:8.2f} {r['rest']:8.2f}"
+            f"  < {TARGET_S:.0f} s {verdict}"
+        )
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--database", help="an already generated database (kept)")
+    args = parser.parse_args()
+    if args.database:
+        print_results(await run(args.database, args.rounds))
+        return
+    url, name = await scratch_database("bench_s4")
+    try:
+        print_results(await run(url, args.rounds))
+    finally:
+        await drop_database(name)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
