@@ -135,3 +135,72 @@ async def test_text_at_200_percent_reflows(demo_pages, live_server, browser):
                 found.append(f"{where}: {action} has the focus off screen: {box}")
         await context.close()
     assert found == [], "\n".join(found)
+
+
+MOTION = """() => {
+  const seconds = value => Math.max(0, ...value.split(',').map(part => part.trim().endsWith('ms')
+    ? parseFloat(part) / 1000 : parseFloat(part)));
+  const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+    + (typeof e.className === 'string' && e.className ? '.' + e.className.split(' ').join('.') : '');
+  const moving = [];
+  for (const e of [document.documentElement, ...document.querySelectorAll('*')]) {
+    for (const pseudo of [null, '::before', '::after']) {
+      const style = getComputedStyle(e, pseudo);
+      if (style.animationName !== 'none' && seconds(style.animationDuration) > 0.01) {
+        moving.push('animation on ' + name(e) + (pseudo || ''));
+      }
+      if (style.transitionProperty !== 'none' && seconds(style.transitionDuration) > 0.01) {
+        moving.push('transition on ' + name(e) + (pseudo || ''));
+      }
+    }
+  }
+  for (const animation of document.getAnimations()) {
+    if (animation.playState === 'running' && animation.effect.getTiming().duration > 10) {
+      moving.push('running ' + animation.constructor.name + ' on ' + name(animation.effect.target));
+    }
+  }
+  return moving;
+}"""
+
+# What threads.js does to a post that arrives live.
+ARRIVE = """() => {
+  const post = document.querySelector('#posts > li');
+  post.classList.add('post-item--new');
+  const style = getComputedStyle(post);
+  return [style.animationName, style.animationDuration];
+}"""
+
+
+async def test_reduced_motion_stops_movement_and_keeps_htmx(demo_pages, live_server, browser):
+    base = live_server.url
+    context = await browser.new_context(reduced_motion="reduce")
+    page = await context.new_page()
+    await sign_in(page, base, MEMBER)
+    found: list[str] = []
+    for name, (path, _action) in demo_pages.items():
+        await page.goto(base + path)
+        found += [f"{name} ({path}): {problem}" for problem in await page.evaluate(MOTION)]
+    assert found == [], "\n".join(found)
+
+    # htmx still swaps: supporting a proposal by keyboard changes the button in place.
+    path, button = demo_pages["proposal page"]
+    await page.goto(base + path)
+    before = await page.get_attribute(button, "aria-pressed")
+    await page.focus(button)
+    async with page.expect_response(lambda r: r.request.method == "POST"):
+        await page.keyboard.press("Enter")
+    after = "false" if before == "true" else "true"
+    await page.wait_for_selector(f"{button}[aria-pressed={after}]")
+    assert await page.evaluate(MOTION) == []
+
+    # A post arriving live is not animated; without the preference it is.
+    thread, _action = demo_pages["thread"]
+    await page.goto(base + thread)
+    assert (await page.evaluate(ARRIVE))[0] == "none"
+    await context.close()
+    context = await browser.new_context(reduced_motion="no-preference")
+    page = await context.new_page()
+    await sign_in(page, base, MEMBER)
+    await page.goto(base + thread)
+    assert await page.evaluate(ARRIVE) == ["arrive", "1s"]
+    await context.close()
