@@ -136,6 +136,8 @@ ROUTES: dict[str, Rule | Methods] = {
     "accounts:profile": SIGNED_IN,
     "accounts:password": SIGNED_IN,
     "accounts:resend_verification": SIGNED_IN,
+    "accounts:sessions": signed_in("the person's own"),
+    "accounts:end_sessions": signed_in("the person's own"),
     "accounts:data": signed_in("the person's own"),
     "accounts:data_download": signed_in("the person's own"),
     "accounts:delete": signed_in("the person's own, confirmed with their password"),

@@ -45,6 +45,8 @@ class Settings:
     smtp_starttls: bool = False
     mail_from: str = "Deliberate <no-reply@localhost>"
     session_days: int = 14
+    # A session unused for this long ends (ASVS 7.3.1); the absolute limit is session_days.
+    session_idle_minutes: int = 480
     log_level: str = "INFO"
     # Seconds between checks for cycles whose stage has ended; 0 turns the loop off (tests).
     scheduler_interval: float = 30.0
@@ -154,6 +156,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         smtp_starttls=_bool("SMTP_STARTTLS", get("SMTP_STARTTLS") or "false"),
         mail_from=get("MAIL_FROM") or "Deliberate <no-reply@localhost>",
         session_days=_int("SESSION_DAYS", get("SESSION_DAYS") or "14", 1, 365),
+        session_idle_minutes=_int(
+            "SESSION_IDLE_MINUTES", get("SESSION_IDLE_MINUTES") or "480", 5, 60 * 24 * 365
+        ),
         log_level=log_level,
         scheduler_interval=float(
             _int(

@@ -126,6 +126,11 @@ class UserSession(Base):
     created_at: Mapped[dt.datetime] = mapped_column(server_default=func.now())
     expires_at: Mapped[dt.datetime]
     revoked_at: Mapped[dt.datetime | None]
+    # Refreshed at most every few minutes (see viewer.py), for the idle timeout and the list of
+    # a person's sessions.
+    last_seen_at: Mapped[dt.datetime] = mapped_column(server_default=func.now())
+    # What the browser called itself at sign-in, so a person can tell their sessions apart.
+    user_agent: Mapped[str | None] = mapped_column(String(300))
 
 
 class RoleGrant(Base):

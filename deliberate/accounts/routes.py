@@ -25,6 +25,13 @@ routes = [
         methods=["POST"],
         name="accounts:resend_verification",
     ),
+    Route("/account/sessions", views.sessions, name="accounts:sessions"),
+    Route(
+        "/account/sessions/end",
+        views.end_sessions,
+        methods=["POST"],
+        name="accounts:end_sessions",
+    ),
     Route("/account/data", views.data, name="accounts:data"),
     Route("/account/data.json", views.data_download, name="accounts:data_download"),
     Route(

@@ -192,7 +192,9 @@ async def authenticate(db: AsyncSession, form: FormInput) -> User:
     return user
 
 
-async def start_session(db: AsyncSession, user: User, days: int) -> str:
+async def start_session(
+    db: AsyncSession, user: User, days: int, user_agent: str | None = None
+) -> str:
     """A fresh session (and so a fresh id) at every sign-in: no session fixation."""
     token = security.new_token()
     db.add(
@@ -200,6 +202,7 @@ async def start_session(db: AsyncSession, user: User, days: int) -> str:
             id=security.token_hash(token),
             user_id=user.id,
             expires_at=utcnow() + dt.timedelta(days=days),
+            user_agent=(user_agent or "")[:300] or None,
         )
     )
     await db.flush()
@@ -222,6 +225,83 @@ async def revoke_all_sessions(db: AsyncSession, user_id: uuid.UUID) -> None:
         .where(UserSession.user_id == user_id, UserSession.revoked_at.is_(None))
         .values(revoked_at=func.now())
     )
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """One of a person's live sessions, as they see it: `key` names it in a form without
+    revealing the stored token hash whole."""
+
+    key: str
+    created_at: dt.datetime
+    last_seen_at: dt.datetime
+    user_agent: str | None
+    current: bool
+
+
+SESSION_KEY_LENGTH = 16
+HEX_RE = re.compile(r"[0-9a-f]+")
+
+
+async def list_sessions(
+    db: AsyncSession, viewer: Viewer, idle_minutes: int
+) -> list[SessionSummary]:
+    if viewer.user is None or viewer.session_token is None:
+        raise NotAllowed(lazy_gettext("Sign in to see your sessions."))
+    current = security.token_hash(viewer.session_token)
+    rows = (
+        await db.execute(
+            select(UserSession)
+            .where(
+                UserSession.user_id == viewer.user.id,
+                UserSession.revoked_at.is_(None),
+                UserSession.expires_at > func.now(),
+                UserSession.last_seen_at > func.now() - dt.timedelta(minutes=idle_minutes),
+            )
+            .order_by(UserSession.last_seen_at.desc())
+        )
+    ).scalars()
+    return [
+        SessionSummary(
+            key=row.id[:SESSION_KEY_LENGTH],
+            created_at=row.created_at,
+            last_seen_at=row.last_seen_at,
+            user_agent=row.user_agent,
+            current=row.id == current,
+        )
+        for row in rows
+    ]
+
+
+async def end_other_sessions(db: AsyncSession, viewer: Viewer, key: str | None) -> int:
+    """Sign out one other session (by its key) or, with no key, every other session. Only the
+    viewer's own sessions can match; the current one is never ended here (sign out does that)."""
+    if viewer.user is None or viewer.session_token is None:
+        raise NotAllowed(lazy_gettext("Sign in to see your sessions."))
+    current = security.token_hash(viewer.session_token)
+    conditions = [
+        UserSession.user_id == viewer.user.id,
+        UserSession.revoked_at.is_(None),
+        UserSession.id != current,
+    ]
+    if key is not None:
+        if len(key) != SESSION_KEY_LENGTH or not HEX_RE.fullmatch(key):
+            raise NotFound(lazy_gettext("That session has already ended."))
+        conditions.append(func.left(UserSession.id, SESSION_KEY_LENGTH) == key)
+    ended = (
+        await db.execute(
+            update(UserSession)
+            .where(*conditions)
+            .values(revoked_at=func.now())
+            .returning(UserSession.id)
+        )
+    ).all()
+    if key is not None and not ended:
+        raise NotFound(lazy_gettext("That session has already ended."))
+    await audit.record(
+        db, viewer.user, "account.sessions_ended", viewer.user, {"count": len(ended)}
+    )
+    return len(ended)
 
 
 # --- password reset and change ---------------------------------------------------------------

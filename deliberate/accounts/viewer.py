@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 
-from sqlalchemy import Text, cast, func, literal, select
+from sqlalchemy import Text, cast, func, literal, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from deliberate.accounts.models import Role, RoleGrant, User, UserSession
@@ -48,27 +49,42 @@ class Viewer:
         return {org for granted, org in self.grants if granted == role.value and org is not None}
 
 
-async def load_viewer(db: AsyncSession, session_token: str) -> Viewer:
+# last_seen_at is written at most this often, so most requests stay read-only.
+TOUCH_EVERY = dt.timedelta(minutes=5)
+
+
+async def load_viewer(db: AsyncSession, session_token: str, idle_minutes: int = 480) -> Viewer:
     grant = RoleGrant.role + literal(":") + func.coalesce(cast(RoleGrant.organisation_id, Text), "")
     # NULL when there are no grants; one query for the person and all they may do.
     roles = select(func.array_agg(grant)).where(RoleGrant.user_id == User.id).scalar_subquery()
     from deliberate.notifications import unread_count_subquery
 
+    session_id = token_hash(session_token)
     row = (
         await db.execute(
-            select(User, roles, unread_count_subquery(User.id))
+            select(
+                User,
+                roles,
+                unread_count_subquery(User.id),
+                func.now() - UserSession.last_seen_at,
+            )
             .join(UserSession, UserSession.user_id == User.id)
             .where(
-                UserSession.id == token_hash(session_token),
+                UserSession.id == session_id,
                 UserSession.revoked_at.is_(None),
                 UserSession.expires_at > func.now(),
+                UserSession.last_seen_at > func.now() - dt.timedelta(minutes=idle_minutes),
                 User.is_active.is_(True),
             )
         )
     ).first()
     if row is None:
         return Viewer.anonymous()
-    user, role_strings, unread = row
+    user, role_strings, unread, idle = row
+    if idle >= TOUCH_EVERY:
+        await db.execute(
+            update(UserSession).where(UserSession.id == session_id).values(last_seen_at=func.now())
+        )
     grants: set[tuple[str, uuid.UUID | None]] = set()
     for entry in role_strings or []:
         role, _sep, org = entry.partition(":")

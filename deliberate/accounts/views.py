@@ -162,7 +162,9 @@ async def sign_in(request: Request) -> Response:
             status_code=422,
         )
     await service.end_session(db, request_context(request).viewer.session_token)
-    token = await service.start_session(db, user, request.app.state.settings.session_days)
+    token = await service.start_session(
+        db, user, request.app.state.settings.session_days, request.headers.get("user-agent")
+    )
     log.info("signed_in", user_id=str(user.id), via="password")
     response = RedirectResponse(next_path, status_code=303)
     _set_session_cookie(request, response, token)
@@ -294,7 +296,9 @@ async def change_password(request: Request) -> Response:
             status_code=422,
         )
     # Every session ended with the change; this browser gets a new one.
-    token = await service.start_session(db, user, request.app.state.settings.session_days)
+    token = await service.start_session(
+        db, user, request.app.state.settings.session_days, request.headers.get("user-agent")
+    )
     response = RedirectResponse(request.url_for("accounts:profile").path + "?saved=1", 303)
     _set_session_cookie(request, response, token)
     return response
@@ -320,6 +324,38 @@ async def set_language(request: Request) -> Response:
 def _sign_in_first(request: Request) -> RedirectResponse:
     return RedirectResponse(
         request.url_for("accounts:signin").path + f"?next={request.url.path}", 303
+    )
+
+
+async def sessions(request: Request) -> Response:
+    viewer = request_context(request).viewer
+    if not viewer.is_authenticated:
+        return _sign_in_first(request)
+    idle = request.app.state.settings.session_idle_minutes
+    listed = await service.list_sessions(db_session(request), viewer, idle)
+    ended = request.query_params.get("ended", "")
+    return render(
+        request,
+        "accounts/sessions.html",
+        {
+            "sessions": listed,
+            "idle_hours": round(idle / 60, 1) if idle % 60 else idle // 60,
+            "ended": int(ended) if ended.isdigit() else 0,
+        },
+    )
+
+
+async def end_sessions(request: Request) -> Response:
+    viewer = request_context(request).viewer
+    if not viewer.is_authenticated:
+        return _sign_in_first(request)
+    form = await request.form()
+    key = form.get("session")
+    ended = await service.end_other_sessions(
+        db_session(request), viewer, key if isinstance(key, str) and key else None
+    )
+    return RedirectResponse(
+        request.url_for("accounts:sessions").path + f"?ended={ended}", status_code=303
     )
 
 
@@ -476,7 +512,9 @@ async def oidc_callback(request: Request) -> Response:
         # The pending request is gone whatever happens next: keep its deletion.
         return response
     await service.end_session(db, request_context(request).viewer.session_token)
-    token = await service.start_session(db, user, request.app.state.settings.session_days)
+    token = await service.start_session(
+        db, user, request.app.state.settings.session_days, request.headers.get("user-agent")
+    )
     log.info("signed_in", user_id=str(user.id), via="oidc")
     response = RedirectResponse(pending.next_path, status_code=303)
     _set_session_cookie(request, response, token)
