@@ -589,12 +589,13 @@ async def post_history(
 
 
 async def react(db: AsyncSession, viewer: Viewer, post_id: int, kind: str) -> Post:
-    if kind not in REACTIONS:
-        raise Invalid({"kind": lazy_gettext("Choose one of the options.")})
     post = await db.get(Post, post_id)
     if post is None:
         raise NotFound()
+    # Who may react is checked before what they sent: a refused person gets 403, not a form error.
     await _require_posting(db, viewer, post.thread_id)
+    if kind not in REACTIONS:
+        raise Invalid({"kind": lazy_gettext("Choose one of the options.")})
     removed = (
         await db.execute(
             Reaction.__table__.delete()
