@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import functools
 import io
 import json
-import random
+import os
 import uuid
+from collections import Counter
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import and_, func, literal, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -790,60 +790,33 @@ class VoterState:
     retry_after: int
 
 
-def _voter_state_query(cycle_id: uuid.UUID, viewer: Viewer, hashed: str) -> Any:
-    user_id = viewer.id
-    email = viewer.user.email.lower() if viewer.user else ""
-    listed = select(EligibleVoter.group_key).where(
-        EligibleVoter.cycle_id == cycle_id, EligibleVoter.email == email
-    )
-    recent = (
-        select(
-            func.count(),
-            func.min(audit.AuditEvent.occurred_at) + ratelimit.BALLOT_WINDOW - func.now(),
-        )
-        .where(
-            audit.AuditEvent.actor_id == user_id,
-            audit.AuditEvent.action == "ballot.cast",
-            audit.AuditEvent.subject_id == str(cycle_id),
-            audit.AuditEvent.occurred_at > func.now() - ratelimit.BALLOT_WINDOW,
-        )
-        .lateral("recent")
-    )
-    return (
-        select(
-            Cycle,
-            BallotDefinition.id,
-            BallotDefinition.frozen_at,
-            BallotDefinition.updated_at,
-            BallotDefinition.eligibility,
-            select(literal(1)).where(StakeholderGroupDef.cycle_id == cycle_id).exists(),
-            listed.exists(),
-            listed.scalar_subquery(),
-            select(literal(1))
-            .where(
-                Volunteer.cycle_id == cycle_id,
-                Volunteer.user_id == user_id,
-                Volunteer.status.in_(MEMBER_STATUSES),
-            )
-            .exists(),
-            VoterGroup.group_key,
-            VoterGroup.verified,
-            CastBallot.choice,
-            CastBallot.submission_token,
-            select(BulletinEntry.seq)
-            .where(BulletinEntry.cycle_id == cycle_id, BulletinEntry.receipt_hash == hashed)
-            .scalar_subquery(),
-            recent.c[0],
-            recent.c[1],
-        )
-        .outerjoin(BallotDefinition, BallotDefinition.cycle_id == Cycle.id)
-        .outerjoin(VoterGroup, and_(VoterGroup.cycle_id == Cycle.id, VoterGroup.user_id == user_id))
-        .outerjoin(
-            CastBallot, and_(CastBallot.cycle_id == Cycle.id, CastBallot.voter_id == user_id)
-        )
-        .join(recent, literal(True))
-        .where(Cycle.id == cycle_id)
-    )
+# One statement, written out (building it with the expression language cost more CPU than
+# running it): the definition's version, the voter's eligibility, group and current ballot, an
+# earlier cast with the same receipt, and the casts of the last minute (the rate limit).
+VOTER_STATE = text(
+    """
+    SELECT d.id AS definition_id, d.frozen_at, d.updated_at, d.eligibility,
+           EXISTS (SELECT 1 FROM cycle_groups WHERE cycle_id = :cycle_id) AS has_groups,
+           listed.present IS NOT NULL AS listed, listed.group_key AS listed_group,
+           EXISTS (SELECT 1 FROM volunteers v WHERE v.cycle_id = :cycle_id
+                      AND v.user_id = :user_id AND v.status = ANY(:member_statuses)) AS panel,
+           g.group_key, g.verified, b.choice, b.submission_token,
+           (SELECT seq FROM bulletin_entries
+             WHERE cycle_id = :cycle_id AND receipt_hash = :hashed) AS earlier_seq,
+           recent.casts, recent.wait
+      FROM ballot_definitions d
+      LEFT JOIN LATERAL (SELECT 1 AS present, group_key FROM eligible_voters
+                          WHERE cycle_id = :cycle_id AND email = :email) AS listed ON true
+      LEFT JOIN voter_groups g ON g.cycle_id = :cycle_id AND g.user_id = :user_id
+      LEFT JOIN ballots b ON b.cycle_id = :cycle_id AND b.voter_id = :user_id
+      CROSS JOIN LATERAL (
+            SELECT count(*) AS casts, min(occurred_at) + CAST(:window AS interval) - now() AS wait
+              FROM audit_events
+             WHERE actor_id = :user_id AND action = 'ballot.cast' AND subject_id = :cycle_text
+               AND occurred_at > now() - CAST(:window AS interval)) AS recent
+     WHERE d.cycle_id = :cycle_id
+    """
+)
 
 
 async def _voter_state(
@@ -851,34 +824,52 @@ async def _voter_state(
 ) -> VoterState:
     """The cycle, its definition's version, and everything about this voter that casting and
     the ballot page need (eligibility, group, current ballot, an earlier cast with the same
-    receipt, casts in the last minute), in one query."""
-    row = (await db.execute(_voter_state_query(cycle_id, viewer, hashed))).first()
-    if row is None:
+    receipt, casts in the last minute): the cycle row and one query."""
+    cycle = await db.get(Cycle, cycle_id)
+    if cycle is None:
         raise NotFound(lazy_gettext("There is no such cycle."))
-    (cycle, definition_id, frozen_at, updated_at, eligibility, has_groups, listed, listed_group,
-     panel, group_key, verified, choice, token, earlier, recent, wait) = row  # fmt: skip
+    row = (
+        await db.execute(
+            VOTER_STATE,
+            {
+                "cycle_id": cycle_id,
+                "cycle_text": str(cycle_id),
+                "user_id": viewer.id,
+                "email": viewer.user.email.lower() if viewer.user else "",
+                "member_statuses": list(MEMBER_STATUSES),
+                "hashed": hashed,
+                "window": ratelimit.BALLOT_WINDOW,
+            },
+        )
+    ).first()
+    if row is None:  # no ballot set up
+        return VoterState(cycle, None, None, False, False, None, False, None, None, None, 0, 1)
     group = None
-    if group_key is not None:
+    if row.group_key is not None:
         group = VoterGroup(
-            cycle_id=cycle_id, user_id=viewer.id, group_key=group_key, verified=verified
+            cycle_id=cycle_id, user_id=viewer.id, group_key=row.group_key, verified=row.verified
         )
     ballot = None
-    if token is not None:
-        ballot = CastBallot(cycle_id=cycle_id, voter_id=viewer.id, choice=choice)
-        ballot.submission_token = token
+    if row.submission_token is not None:
+        ballot = CastBallot(
+            cycle_id=cycle_id,
+            voter_id=viewer.id,
+            choice=row.choice,
+            submission_token=row.submission_token,
+        )
     return VoterState(
         cycle=cycle,
-        definition_key=(definition_id, frozen_at, updated_at) if definition_id else None,
-        eligibility=eligibility,
-        has_groups=bool(has_groups),
-        listed=bool(listed),
-        listed_group=listed_group,
-        panel_member=bool(panel),
+        definition_key=(row.definition_id, row.frozen_at, row.updated_at),
+        eligibility=row.eligibility,
+        has_groups=bool(row.has_groups),
+        listed=bool(row.listed),
+        listed_group=row.listed_group,
+        panel_member=bool(row.panel),
         group=group,
         ballot=ballot,
-        earlier_seq=earlier,
-        recent_casts=int(recent or 0),
-        retry_after=max(1, int(wait.total_seconds()) + 1) if wait is not None else 1,
+        earlier_seq=row.earlier_seq,
+        recent_casts=int(row.casts or 0),
+        retry_after=max(1, int(row.wait.total_seconds()) + 1) if row.wait is not None else 1,
     )
 
 
@@ -1275,8 +1266,7 @@ async def build_export(db: AsyncSession, cycle: Cycle) -> dict[str, Any]:
         raise WrongStage(lazy_gettext("This cycle has no ballot."))
     options = await get_options(db, cycle.id)
     groups = await cycle_groups(db, cycle.id)
-    ballots = await ballot_rows(db, cycle.id)
-    random.SystemRandom().shuffle(ballots)
+    ballots = shuffled(await ballot_rows(db, cycle.id))
     voters = {f"v{i}": group for i, (_choice, group) in enumerate(ballots, start=1)}
     weights = compute_weights(definition, groups, voters)
     organisation = await db.get(Organisation, cycle.organisation_id)
@@ -1293,10 +1283,35 @@ async def build_export(db: AsyncSession, cycle: Cycle) -> dict[str, Any]:
             for o in options
         ],
         "ballots": [
-            [voter, voters[voter], text_of(weights[voter]), choice]
+            [voter, voters[voter], texts(weights[voter]), choice]
             for voter, (choice, _group) in zip(voters, ballots, strict=True)
         ],
     }
+
+
+def shuffled(items: list[Any]) -> list[Any]:
+    """A uniformly random order from the operating system's randomness (64 random bits per
+    item, drawn at once), so the export's order says nothing of the order of casting."""
+    keys = os.urandom(8 * len(items))
+    order = sorted(range(len(items)), key=lambda i: keys[8 * i : 8 * i + 8])
+    return [items[i] for i in order]
+
+
+_WEIGHT_TEXTS: dict[int, tuple[Any, str]] = {}
+
+
+def texts(weight: Fraction | int) -> str:
+    """A weight as exact text ("3/2"). The weights of a vote are a handful of shared objects
+    (one per group), so each is written once, looked up by identity (hashing a Fraction costs
+    more than writing it)."""
+    hit = _WEIGHT_TEXTS.get(id(weight))
+    if hit is not None and hit[0] is weight:
+        return hit[1]
+    text_value = str(weight)
+    if len(_WEIGHT_TEXTS) > 1024:
+        _WEIGHT_TEXTS.clear()
+    _WEIGHT_TEXTS[id(weight)] = (weight, text_value)  # the object is kept, so its id is not reused
+    return text_value
 
 
 # The ballots and each one's group, as one JSON document built by PostgreSQL: one row to
@@ -1318,19 +1333,17 @@ async def ballot_rows(db: AsyncSession, cycle_id: uuid.UUID) -> list[list[Any]]:
     return json.loads(await db.scalar(BALLOT_ROWS, {"cycle_id": cycle_id}))
 
 
-@functools.lru_cache(maxsize=1024)
-def text_of(weight: Fraction | int) -> str:
-    """A weight as exact text ("3/2"); a vote has a handful of distinct weights."""
-    return str(weight)
-
-
 def compute_weights(
     definition: BallotDefinition,
     groups: list[StakeholderGroupDef],
     voters: dict[str, str | None],
 ) -> dict[str, Fraction | int]:
     if definition.weighting == "multiplier":
-        return {v: Fraction(definition.multipliers.get(g or "", "1")) for v, g in voters.items()}
+        # One weight object per group, shared by its voters.
+        by_group = {
+            g: Fraction(definition.multipliers.get(g or "", "1")) for g in set(voters.values())
+        }
+        return {v: by_group[g] for v, g in voters.items()}
     if definition.weighting == "equal_voice" and groups and voters:
         shares = {g.key: g.target_share for g in groups}
         grouped = {v: g for v, g in voters.items() if g in shares}
@@ -1343,10 +1356,12 @@ def compute_weights(
 
 def summarise(export: dict[str, Any], result: Any, groups: list[StakeholderGroupDef]) -> dict:
     per_group: dict[str, dict[str, Any]] = {}
-    for _voter, group, weight, _choice in export["ballots"]:
-        row = per_group.setdefault(group or "", {"ballots": 0, "voice": Fraction(0)})
-        row["ballots"] += 1
-        row["voice"] += Fraction(weight)
+    # Count (group, weight) pairs first: a handful of distinct weights, 100,000 ballots.
+    pairs = Counter((group or "", weight) for _voter, group, weight, _choice in export["ballots"])
+    for (group, weight), count in pairs.items():
+        row = per_group.setdefault(group, {"ballots": 0, "voice": Fraction(0)})
+        row["ballots"] += count
+        row["voice"] += Fraction(weight) * count
     total = sum((r["ballots"] for r in per_group.values()), 0)
     total_voice = sum((r["voice"] for r in per_group.values()), Fraction(0))
     targets = {g.key: float(g.target_share) for g in groups}

@@ -7,6 +7,7 @@ only appear in MES payments computed in the fast floating-point mode and in JSON
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -49,6 +50,11 @@ def exact(value: AnyNumber) -> Number:
     Floats are converted from their shortest decimal representation ("0.1" not the binary
     expansion), because that is what a person typed.
     """
+    kind = type(value)
+    if kind is int:
+        return value  # type: ignore[return-value]
+    if kind is Fraction:
+        return int(value) if value.denominator == 1 else value  # type: ignore[union-attr]
     if isinstance(value, bool):
         raise TypeError("a boolean is not a number here")
     if isinstance(value, int):
@@ -57,10 +63,19 @@ def exact(value: AnyNumber) -> Number:
         frac = value
     elif isinstance(value, float):
         frac = Fraction(repr(value))
-    elif isinstance(value, Decimal | str):
+    elif isinstance(value, str):
+        return _exact_text(value)
+    elif isinstance(value, Decimal):
         frac = Fraction(str(value).strip())
     else:
         raise TypeError(f"not a number: {value!r}")
+    return int(frac) if frac.denominator == 1 else frac
+
+
+@functools.lru_cache(maxsize=4096)
+def _exact_text(value: str) -> Number:
+    """A weight written as text ("3/2"): a vote has a handful of distinct ones, each parsed once."""
+    frac = Fraction(value.strip())
     return int(frac) if frac.denominator == 1 else frac
 
 

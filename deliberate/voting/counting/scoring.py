@@ -43,7 +43,10 @@ def _sum_method(
     params: dict[str, Any],
     validator: Callable[[Ballot, dict[str, Any]], list[str]],
     seats: int = 1,
+    base: Contribution | None = None,
 ) -> Result:
+    """Totals of ``contribution(ballot)`` (weighted). With ``base``, the same contribution
+    before the weight (``contribution(b) == weight * base(b)``): the faster exact sum."""
     election.check()
     problems: list[str] = []
     for b in election.ballots:
@@ -52,12 +55,49 @@ def _sum_method(
             break
     if problems:
         raise CountingError("invalid ballots: " + "; ".join(problems[:5]))
-    totals: dict[OptionId, Number] = dict.fromkeys(election.options, 0)
+    if base is None:
+        totals: dict[OptionId, Number] = dict.fromkeys(election.options, 0)
+        for b in election.ballots:
+            for o, amount in contribution(b).items():
+                totals[o] += amount
+        totals = {o: simplify(v) for o, v in totals.items()}
+        return _finish(method, election, totals, params, seats, contribution)
+    totals, breakdown = _weighted_sums(election, base)
+    return _finish(method, election, totals, params, seats, contribution, breakdown)
+
+
+def _weighted_sums(
+    election: Election, base: Contribution
+) -> tuple[dict[OptionId, Number], dict[str, dict[OptionId, Number]]]:
+    """Totals and the per-group breakdown of ``weight * base(ballot)``, exactly as summing each
+    ballot's weighted contribution gives, but adding whole numbers per (weight, group) first and
+    multiplying by each weight once: a vote has a handful of distinct weights, and Fraction
+    arithmetic per ballot is what made a city's count slow."""
+    # Keyed by the weight object's identity (ballots of one group share one object; hashing a
+    # Fraction per ballot would cost more than the sum). Equal weights in two objects only make
+    # two buckets, whose sums add up the same.
+    buckets: dict[tuple[int, str | None], tuple[Number, dict[OptionId, Number]]] = {}
     for b in election.ballots:
-        for o, amount in contribution(b).items():
-            totals[o] += amount
-    totals = {o: simplify(v) for o, v in totals.items()}
-    return _finish(method, election, totals, params, seats, contribution)
+        key = (id(b.weight), b.group)
+        bucket = buckets.get(key)
+        if bucket is None:
+            bucket = buckets[key] = (b.weight, {})
+        row = bucket[1]
+        for o, amount in base(b).items():
+            row[o] = row.get(o, 0) + amount
+    totals: dict[OptionId, Number] = dict.fromkeys(election.options, 0)
+    groups: dict[str, dict[OptionId, Number]] = {}
+    for (_, group), (weight, row) in buckets.items():
+        grouped = groups.setdefault(group, {}) if group is not None else None
+        for o, amount in row.items():
+            value = weight * amount
+            totals[o] += value
+            if grouped is not None:
+                grouped[o] = grouped.get(o, 0) + value
+    return (
+        {o: simplify(v) for o, v in totals.items()},
+        {g: {o: simplify(v) for o, v in row.items()} for g, row in groups.items()},
+    )
 
 
 def _finish(
@@ -67,6 +107,7 @@ def _finish(
     params: dict[str, Any],
     seats: int,
     contribution: Contribution,
+    breakdown: dict[str, dict[OptionId, Number]] | None = None,
 ) -> Result:
     ranking, ties = order_with_ties(election.options, totals, stage="ranking positions")
     top = totals[ranking[0]] if ranking else None
@@ -79,7 +120,9 @@ def _finish(
         scores=dict(totals),
         ties=ties,
         winners=winners if ranking else [],
-        group_breakdown=group_totals(election.ballots, contribution),
+        group_breakdown=breakdown
+        if breakdown is not None
+        else group_totals(election.ballots, contribution),
     )
 
 
@@ -105,6 +148,10 @@ def _approval_contribution(b: Ballot) -> dict[OptionId, Number]:
     return dict.fromkeys(b.approvals or (), b.weight)
 
 
+def _approval_base(b: Ballot) -> dict[OptionId, Number]:
+    return dict.fromkeys(b.approvals or (), 1)
+
+
 def approval(
     election: Election,
     *,
@@ -115,7 +162,13 @@ def approval(
     """Approval voting: each option scores the total weight of ballots approving it."""
     params = {"max_approvals": max_approvals, "min_approvals": min_approvals}
     return _sum_method(
-        "approval", election, _approval_contribution, params, validate_approval, seats
+        "approval",
+        election,
+        _approval_contribution,
+        params,
+        validate_approval,
+        seats,
+        _approval_base,
     )
 
 
@@ -157,7 +210,9 @@ def score(
         return {o: b.weight * s for o, s in (b.points or {}).items()}
 
     if blank == "zero":
-        return _sum_method("score", election, contribution, params, validate_score, seats)
+        return _sum_method(
+            "score", election, contribution, params, validate_score, seats, _points_base
+        )
     election.check()
     problems = [p for b in election.ballots for p in validate_score(b, params)]
     if problems:
@@ -204,6 +259,10 @@ def _points_contribution(b: Ballot) -> dict[OptionId, Number]:
     return {o: b.weight * p for o, p in (b.points or {}).items()}
 
 
+def _points_base(b: Ballot) -> dict[OptionId, Number]:
+    return dict(b.points or {})
+
+
 def cumulative(
     election: Election,
     *,
@@ -215,7 +274,13 @@ def cumulative(
     """Cumulative voting: each voter spreads up to N points; options rank by weighted points."""
     params = {"max_total": max_total, "max_per_option": max_per_option, "min_total": min_total}
     return _sum_method(
-        "cumulative", election, _points_contribution, params, validate_cumulative, seats
+        "cumulative",
+        election,
+        _points_contribution,
+        params,
+        validate_cumulative,
+        seats,
+        _points_base,
     )
 
 
@@ -254,7 +319,13 @@ def quadratic(
     """Quadratic voting: an option's score is the weighted sum of the votes cast on it."""
     params = {"credits": credits, "allow_negative": allow_negative}
     return _sum_method(
-        "quadratic", election, _points_contribution, params, validate_quadratic, seats
+        "quadratic",
+        election,
+        _points_contribution,
+        params,
+        validate_quadratic,
+        seats,
+        _points_base,
     )
 
 
@@ -324,8 +395,11 @@ def borda(
     def contribution(b: Ballot) -> dict[OptionId, Number]:
         return {o: b.weight * p for o, p in borda_points(b, m, pts).items()}
 
+    def base(b: Ballot) -> dict[OptionId, Number]:
+        return borda_points(b, m, pts)
+
     params = {"points": points, "max_rank": max_rank}
-    return _sum_method("borda", election, contribution, params, validate_ranking, seats)
+    return _sum_method("borda", election, contribution, params, validate_ranking, seats, base)
 
 
 def ties_at_cutoff(result: Result, seats: int) -> list[Tie]:
