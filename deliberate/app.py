@@ -146,6 +146,86 @@ async def busy(request: Request, exc: Exception) -> Response:
     return response
 
 
+def database_unavailable(exc: BaseException) -> bool:
+    """True when `exc` means the database could not be reached or dropped the connection (a
+    restart, a failover, a network break), rather than a fault in the code."""
+    import asyncpg
+    from sqlalchemy.exc import DBAPIError
+
+    seen: BaseException | None = exc
+    for _depth in range(6):
+        if seen is None:
+            return False
+        if isinstance(seen, DBAPIError) and seen.connection_invalidated:
+            return True
+        if isinstance(
+            seen,
+            asyncpg.PostgresConnectionError  # SQLSTATE class 08: connection exceptions
+            | asyncpg.exceptions.OperatorInterventionError  # 57: shutting down, starting up
+            | asyncpg.exceptions.ConnectionDoesNotExistError,
+        ):
+            return True
+        if isinstance(seen, asyncpg.InterfaceError) and "connection" in str(seen).lower():
+            return True
+        if isinstance(seen, OSError | TimeoutError) and _raised_by_the_driver(seen):
+            return True  # refused, reset, the socket file gone, or no answer in time
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _raised_by_the_driver(exc: BaseException) -> bool:
+    tb = exc.__traceback__
+    while tb is not None:
+        module = tb.tb_frame.f_globals.get("__name__", "")
+        if module.startswith(("asyncpg", "sqlalchemy")):
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def unavailable(request: Request) -> Response:
+    response = render_error(
+        request,
+        503,
+        _(
+            "The service is briefly unavailable. Please try again in a moment: "
+            "if you were sending something, check afterwards whether it arrived."
+        ),
+    )
+    response.headers["Retry-After"] = "5"
+    return response
+
+
+class DatabaseUnavailableMiddleware:
+    """Around the request pipeline: a request that finds the database gone (it restarts, fails
+    over, or the network breaks) gets a quick 503 with Retry-After instead of a 500 and a stack
+    trace. The pool's pre-ping replaces dead connections, so the next request after the database
+    is back is served as usual."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracked(message: Any) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception as exc:
+            if started or not database_unavailable(exc):
+                raise
+            log.warning("database_unavailable", error_type=type(exc).__name__, error=str(exc))
+            await unavailable(Request(scope, receive))(scope, receive, send)
+
+
 async def server_error(request: Request, exc: Exception) -> Response:
     log.error("unhandled_error", error_type=type(exc).__name__, exc_info=exc)
     return render_error(request, 500, _("The problem has been logged. Please try again later."))
@@ -168,8 +248,11 @@ async def run_scheduler(sessionmaker: Any, interval: float, settings: Settings) 
             # Daily digests go out once each morning, UK time.
             if dt.datetime.now(ZoneInfo("Europe/London")).hour >= 7:
                 await send_daily_digests(sessionmaker, settings)
-        except Exception:  # the loop must survive a database restart
-            log.exception("scheduler_failed")
+        except Exception as error:  # the loop must survive a database restart
+            if database_unavailable(error):
+                log.warning("scheduler_database_unavailable", error=str(error))
+            else:
+                log.exception("scheduler_failed")
         await asyncio.sleep(interval)
 
 
@@ -257,7 +340,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         debug=False,
         # Every route behind the one access table (deliberate/access.py).
         routes=access.guard(all_routes()),
-        middleware=[Middleware(RequestMiddleware, settings=settings, sessionmaker=sessionmaker)],
+        middleware=[
+            Middleware(DatabaseUnavailableMiddleware),
+            Middleware(RequestMiddleware, settings=settings, sessionmaker=sessionmaker),
+        ],
         exception_handlers={
             DomainError: domain_error,
             HTTPException: http_error,
