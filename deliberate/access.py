@@ -406,16 +406,20 @@ def _gated(app: ASGIApp, name: str) -> ASGIApp:
             await check(request, rule)
         await app(scope, receive, send)
 
+    gated.ungated = app  # type: ignore[attr-defined]
     return gated
 
 
 def guard(routes: list[BaseRoute]) -> list[BaseRoute]:
     """Put the gate in front of every route (in place), and log each one the table misses."""
     for route in routes:
+        # The route lists are module-level, so each app built in one process sees the same
+        # Route objects: wrap the original, never a gate already in place.
+        inner = getattr(route.app, "ungated", route.app) if hasattr(route, "app") else None
         if isinstance(route, Route):
-            route.app = _gated(route.app, route.name)
+            route.app = _gated(inner, route.name)
         elif isinstance(route, Mount) and route.name != "static":
-            route.app = _gated(route.app, route.name or route.path)
+            route.app = _gated(inner, route.name or route.path)
     for gap in missing(routes):
         log.error("route_not_in_access_table", route=gap)
     return routes
