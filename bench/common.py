@@ -100,7 +100,11 @@ def serve_process(target: str, env: dict[str, str], *, factory: bool = True, wor
         yield base, process
     finally:
         process.terminate()
-        process.wait(timeout=10)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 @contextmanager
@@ -179,7 +183,11 @@ async def load(
             while time.perf_counter() < deadline:
                 counter += 1
                 started = time.perf_counter()
-                response = await client.get(urls[counter % len(urls)], headers=headers)
+                try:
+                    response = await client.get(urls[counter % len(urls)], headers=headers)
+                except httpx.HTTPError:
+                    errors += 1
+                    continue
                 elapsed = time.perf_counter() - started
                 statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
                 if response.status_code >= 400:
