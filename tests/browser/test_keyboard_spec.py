@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from browser.test_keyboard import tab_to
 from browser.test_keyboard_vote import sign_in_by_keyboard
-from specs.support import build_world
+from specs.support import build_world, clauses_of, signed_in
 from sqlalchemy import select
 
 from deliberate.specs.models import Endorsement
@@ -83,6 +83,29 @@ async def test_keyboard_endorse_and_object_with_a_reason(live_server, browser, m
     assert now["inSignoff"] and "recorded" in now["text"], now
     assert "1 objection" in await page.inner_text("#signoff")
     assert await page.locator("h1").count() == 1
+    await context.close()
+
+    # A third member reads version 1; meanwhile the commissioner changes a clause (version 2).
+    # Their answer on version 1 is refused, and they are told why, with the focus on it.
+    context = await browser.new_context()
+    page = await context.new_page()
+    page.set_default_timeout(15000)
+    await sign_in_by_keyboard(page, base, world.members[2].email)
+    await page.goto(path)
+    async with app.state.sessionmaker() as db:
+        clause = (await clauses_of(db, world.cycle.id))[0]
+    async with signed_in(app, "com@example.org") as commissioner:
+        saved = await commissioner.submit(
+            f"/clauses/{clause.id}/edit",
+            {"body_en": "Lunch clubs twice a week.", "body_cy": "", "reason": "Concrete"},
+        )
+        assert saved.status_code == 303
+    await tab_to(page, "#field-stance")
+    await page.keyboard.press("Space")
+    await send(page)
+    await page.wait_for_selector("#messages .error-summary")
+    now = await focused(page)
+    assert "error-summary" in now["cls"] and "no longer the latest" in now["text"], now
     await context.close()
 
     async with app.state.sessionmaker() as db:
