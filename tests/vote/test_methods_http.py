@@ -97,7 +97,7 @@ async def test_each_method_end_to_end(app, db, tmp_path, capsys, method, htmx):
         assert results.status_code == 200
         body = soup(results)
         assert body.find("svg", attrs={"role": "img"}) is not None
-        rows = body.select("#ranking-heading ~ table tbody tr")
+        rows = body.select("section[aria-labelledby=ranking-heading] table tbody tr")
         assert len(rows) == 4
         assert body.find(id="turnout-heading") is not None
         if method == "mes":
