@@ -378,6 +378,11 @@ async def test_restore_refuses_bad_input_with_one_clear_line(
     unreachable = await restore(dump, "postgresql://deliberate:wrong@127.0.0.1:1/deliberate")
     assert unreachable.stderr.startswith("error: cannot connect to database 'deliberate'")
     assert "wrong" not in unreachable.stderr  # the password is never shown
+    parts = urlsplit(database_url)
+    stranger = urlunsplit(parts._replace(netloc="no_such_role:secret-word@"))
+    who = await restore(dump, stranger)
+    assert 'role "no_such_role" does not exist' in who.stderr
+    assert "secret-word" not in who.stderr
     nowhere = await restore(dump, _with_database(database_url, "no_such_database"))
     assert 'database "no_such_database" does not exist' in nowhere.stderr
 

@@ -443,3 +443,30 @@ async def test_slow_requests_beyond_the_pool_get_a_quick_503_and_the_pool_recove
         assert engine.pool.checkedout() == 0  # type: ignore[attr-defined]
     finally:
         await engine.dispose()
+
+
+async def test_no_database_answers_503_at_once_but_a_fault_in_a_query_is_still_a_500(make_app):
+    from helpers import Browser, soup
+
+    gone = make_app(DATABASE_URL="postgresql://postgres@127.0.0.1:1/nowhere")
+    async with Browser(gone) as browser:
+        browser.cookies.set(SESSION_COOKIE, "a-session")  # signed in: the viewer needs the DB
+        started = time.monotonic()
+        page = await browser.get("/")
+        took = time.monotonic() - started
+        fragment = await browser.get("/", headers={"HX-Request": "true"})
+    assert page.status_code == 503 and took < 3, (page.status_code, took)
+    assert page.headers["retry-after"] == "5"
+    assert "briefly unavailable" in soup(page).get_text()
+    assert "Traceback" not in page.text
+    assert fragment.status_code == 503 and fragment.headers["hx-retarget"] == "#messages"
+
+    app = make_app()
+
+    async def broken(request):
+        await request.state.db.execute(text("SELECT no_such_column FROM users"))
+
+    app.router.routes.insert(0, Route("/broken", broken))
+    async with Browser(app) as browser:
+        response = await browser.get("/broken")
+    assert response.status_code == 500  # a fault in the code is not dressed up as an outage
