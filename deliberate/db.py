@@ -128,7 +128,7 @@ class PatientPool(AsyncAdaptedQueuePool):
     hung), or after `patience` seconds in all; the app answers that with a quick 503.
     """
 
-    patience = 30.0
+    patience = 60.0
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -185,7 +185,7 @@ def make_engine(
     pool_size: int = 10,
     max_overflow: int = 5,
     pool_timeout: float = 5.0,
-    patience: float = 30.0,
+    patience: float = 60.0,
 ) -> AsyncEngine:
     engine = create_async_engine(
         async_url(url),
