@@ -50,21 +50,30 @@ class PostEvents:
 
     async def _listen(self) -> None:
         """Keep one LISTEN connection open, reconnecting after a database restart."""
+        failures = 0
         while True:
             connection = None
             try:
-                connection = await asyncpg.connect(dbmod.plain_url(self.database_url))
+                # A short timeout: a database that does not answer is tried again in a second.
+                connection = await asyncpg.connect(dbmod.plain_url(self.database_url), timeout=5)
                 lost = asyncio.Event()
                 connection.add_termination_listener(lambda _connection, lost=lost: lost.set())
                 await connection.add_listener(self.channel, self._on_notify)
+                if failures:
+                    log.info("listen_reconnected", after_failures=failures)
+                failures = 0
                 self._connected.set()
                 await lost.wait()
+                log.warning("listen_connection_lost")
+                failures = 1
             except asyncio.CancelledError:
                 if connection is not None and not connection.is_closed():
                     await connection.close()
                 raise
-            except Exception:
-                log.warning("listen_connection_lost")
+            except Exception as error:
+                if failures == 0:  # once per outage, not once a second
+                    log.warning("listen_connection_lost", error=str(error))
+                failures += 1
             finally:
                 self._connected.clear()
             await asyncio.sleep(1)
