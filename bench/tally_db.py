@@ -40,6 +40,7 @@ CASES = [
     ("mes", "approval", "mes"),
 ]
 TARGET_S = 1.0
+FIELDS = ("total", "cpu", "read", "count", "rest")
 
 
 async def measure(sessionmaker, cycle_id, method: str) -> dict[str, float]:
@@ -75,8 +76,16 @@ async def run(url: str, rounds: int) -> list[tuple[str, dict[str, float]]]:
     results = []
     try:
         for label, kind, method in CASES:
-            runs = [await measure(sessionmaker, world.votes[kind], method) for _ in range(rounds)]
+            try:
+                runs = [
+                    await measure(sessionmaker, world.votes[kind], method) for _ in range(rounds)
+                ]
+            except Exception as error:  # report it and go on with the other methods
+                print(f"{label}: FAILED: {type(error).__name__}: {str(error)[:200]}", flush=True)
+                results.append((label, dict.fromkeys(FIELDS, float("nan"))))
+                continue
             best = {key: statistics.median(r[key] for r in runs) for key in runs[0]}
+            print(f"{label}: {best['total']:.2f} s", flush=True)
             results.append((label, best))
     finally:
         await engine.dispose()

@@ -1384,6 +1384,10 @@ def summarise(export: dict[str, Any], result: Any, groups: list[StakeholderGroup
 
 
 async def store_tally(db: AsyncSession, cycle: Cycle) -> Tally:
+    # The count runs between two statements of the closing transaction: a city's vote counted
+    # by an iterative method (MES, IRV) on a busy machine can pass the connection's 60 s idle
+    # limit (deliberate/db.py), which would end the transaction and fail the close.
+    await db.execute(text("SET LOCAL idle_in_transaction_session_timeout = '10min'"))
     export = await build_export(db, cycle)
     try:
         result = exports.count(export)
