@@ -305,3 +305,54 @@ async def test_a_volunteers_record_is_not_shown_or_withdrawn_by_others(app, db):
             assert await refused(person, "POST", f"/cycles/{cycle.id}/panel/withdraw") == 404
             assert await refused(person, "POST", f"/cycles/{cycle.id}/panel/draw") == 403
     assert await fingerprint(db) == before
+
+
+async def test_an_id_from_another_cycle_is_refused(app, db):
+    """Path and form mixes: a proposal of cycle A merged into one of cycle B, a receipt of
+    cycle A looked up under cycle B's address."""
+    from vote.support import build_world, declare, make_voters, vote, voter_browser
+
+    first = await build_world(db)
+    second = await build_world(db, slug="powys")
+    ((_a, alice),) = await make_voters(db, 1)
+    async with voter_browser(app, alice) as browser:
+        await declare(browser, first.cycle.id, "carer")
+        cast, submission = await vote(browser, first.cycle.id, {"option": ["1"]})
+        assert cast.status_code == 303
+        assert (await browser.get(cast.headers["location"])).status_code == 200
+        elsewhere = await browser.get(f"/cycles/{second.cycle.id}/vote/receipt?t={submission}")
+        assert elsewhere.status_code == 404
+
+    organisation = first.organisation
+    one = await make_cycle(db, organisation, title="Cycle one")
+    two = await make_cycle(db, organisation, title="Cycle two")
+    author = await make_user(db, "author@example.org")
+    await make_user(db, "own@example.org", roles=[(Role.COMMISSIONER, organisation)])
+    duplicate = await make_proposal(db, one, author, title="A duplicate in cycle one")
+    elsewhere_proposal = await make_proposal(db, two, author, title="The original in cycle two")
+    before = await fingerprint(db)
+    async with signed_in(app, "own@example.org") as commissioner:
+        response = await commissioner.submit(
+            f"/proposals/{duplicate.id}/merge",
+            {"target": str(elsewhere_proposal.id)},
+            form_page=f"/proposals/{duplicate.id}",
+        )
+        assert response.status_code == 422
+        assert "same cycle" in response.text
+    assert await fingerprint(db) == before
+
+
+async def test_a_personal_export_holds_only_the_persons_own_records(app, db):
+    organisation = await make_organisation(db)
+    cycle = await make_cycle(db, organisation)
+    alys = await make_user(db, "alys@example.org", name="Alys Private")
+    await make_user(db, "bryn@example.org", name="Bryn")
+    await make_proposal(db, cycle, alys, title="Alys's own proposal")
+    async with signed_in(app, "bryn@example.org") as bryn:
+        response = await bryn.get("/account/data.json")
+        assert response.status_code == 200
+        assert "alys" not in response.text.lower()
+        assert response.json()["account"]["email"] == "bryn@example.org"
+    async with Browser(app) as anonymous:
+        response = await anonymous.get("/account/data.json")
+        assert response.status_code == 303 and "/signin" in response.headers["location"]
