@@ -3,6 +3,8 @@ htmx attribute (hx-*) survives."""
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import nh3
 from markdown_it import MarkdownIt
 
@@ -55,3 +57,17 @@ def safe_link(url: str | None) -> str | None:
 
 
 _TABS_AND_NEWLINES = str.maketrans("", "", "\t\n\r")
+
+
+def attachment_disposition(filename: str | None, default: str = "document") -> str:
+    """A Content-Disposition that always downloads, for a file name people gave: a plain ASCII
+    `filename` (quotes, control and other characters replaced) for old clients, and the real
+    name, percent-encoded, as `filename*` (RFC 6266), so a Welsh or any non-Latin-1 name can
+    neither break the header nor the response."""
+    name = filename or default
+    fallback = "".join(
+        ch if ch.isascii() and (ch.isalnum() or ch in ".-_ ") else "_" for ch in name
+    )
+    return (
+        f"attachment; filename=\"{fallback or default}\"; filename*=UTF-8''{quote(name, safe='')}"
+    )

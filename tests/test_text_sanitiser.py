@@ -6,13 +6,19 @@ tests/browser/test_xss.py checks the same corpus in every view."""
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
 from xss_corpus import EVALUATED_TEMPLATE, PAYLOADS, SHORT_PAYLOADS, URL_PAYLOADS
 
-from deliberate.text import ALLOWED_TAGS, render_markdown, safe_link, sanitise_html
+from deliberate.text import (
+    ALLOWED_TAGS,
+    attachment_disposition,
+    render_markdown,
+    safe_link,
+    sanitise_html,
+)
 
 EVERY = PAYLOADS + URL_PAYLOADS + SHORT_PAYLOADS
 SAFE_SCHEMES = {"", "http", "https", "mailto"}
@@ -94,3 +100,16 @@ def test_a_link_people_gave_is_refused_unless_http_or_mailto(url):
 )
 def test_a_web_address_is_kept_as_the_browser_would_read_it(url, href):
     assert safe_link(url) == href
+
+
+@pytest.mark.parametrize(
+    "filename",
+    ['Adroddiad ŵyn "terfynol"; x=.pdf', PAYLOADS[28], PAYLOADS[1], "a\r\nSet-Cookie: x"],
+)
+def test_a_download_name_can_neither_break_nor_escape_the_header(filename):
+    header = attachment_disposition(filename)
+    header.encode("latin-1")  # a header a response can carry
+    assert header.startswith("attachment; filename=")
+    fallback = header.split('"')[1]
+    assert header.count('"') == 2 and ";" not in fallback and "\r" not in header
+    assert unquote(header.split("filename*=UTF-8''")[1]) == filename
