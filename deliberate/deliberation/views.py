@@ -17,6 +17,7 @@ from deliberate.forms import FormInput
 from deliberate.i18n import get_locale
 from deliberate.middleware import db_session, request_context
 from deliberate.templating import is_htmx, render
+from deliberate.text import attachment_disposition
 
 
 def _uuid(request: Request, name: str) -> uuid.UUID:
@@ -465,10 +466,12 @@ async def evidence_download(request: Request) -> Response:
     evidence = await service.evidence_document(
         db_session(request), ctx.viewer, _uuid(request, "evidence_id")
     )
+    # Only the types an upload may have; whatever else the row holds is a plain download.
+    known = evidence.content_type in service.EVIDENCE_TYPES
     return Response(
         evidence.content or b"",
-        media_type=evidence.content_type or "application/octet-stream",
-        headers={"Content-Disposition": f'attachment; filename="{evidence.filename}"'},
+        media_type=evidence.content_type if known else "application/octet-stream",
+        headers={"Content-Disposition": attachment_disposition(evidence.filename)},
     )
 
 
