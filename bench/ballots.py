@@ -113,13 +113,19 @@ async def voters_load(
     queries: Counter = Counter()
     acknowledged: dict[int, list[str]] = {}
     casts = 0
+    # The clients are made before the clock starts (each costs a few milliseconds of the one
+    # machine's CPU), so every voter votes from the first second.
+    clients = [
+        httpx.AsyncClient(
+            base_url=base, cookies={"deliberate_session": token}, timeout=120, verify=False
+        )
+        for token in tokens
+    ]
     deadline = time.perf_counter() + seconds
 
-    async def voter(index: int, token: str) -> None:
+    async def voter(index: int, client: httpx.AsyncClient) -> None:
         nonlocal casts
-        async with httpx.AsyncClient(
-            base_url=base, cookies={"deliberate_session": token}, timeout=120
-        ) as client:
+        async with client:
             while time.perf_counter() < deadline:
                 try:
                     page = await client.get(f"/cycles/{cycle_id}/vote")
@@ -153,7 +159,7 @@ async def voters_load(
                 latencies.append(elapsed)
 
     started = time.perf_counter()
-    await asyncio.gather(*(voter(i, t) for i, t in enumerate(tokens)))
+    await asyncio.gather(*(voter(i, c) for i, c in enumerate(clients)))
     elapsed = time.perf_counter() - started
     errors = sum(n for key, n in statuses.items() if key != "cast 303")
     result = Result("S3 cast a ballot (page + cast)", casts, elapsed, latencies, errors, set())
@@ -247,6 +253,52 @@ async def baseline_load(base: str, concurrency: int, seconds: float) -> Result:
     return Result("B2 bare POST + one INSERT", len(latencies), elapsed, latencies, errors, set())
 
 
+async def rate_check_cost(url: str, cycle_id: str, users: list[str], runs: int = 300) -> str:
+    """What the ballot rate limit adds to a cast: the voter-state query timed with and without
+    its count of the last minute's casts (on this run's database, after the load)."""
+    import re as regex
+
+    from sqlalchemy import text
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+    from deliberate import ratelimit
+    from deliberate.voting import service
+
+    with_limit = service.VOTER_STATE.text
+    without = regex.sub(
+        r"CROSS JOIN LATERAL \(.*?\) AS recent",
+        "CROSS JOIN (SELECT 0 AS casts, CAST(NULL AS interval) AS wait) AS recent",
+        with_limit,
+        flags=regex.S,
+    )
+    if without == with_limit:
+        return "rate-limit check: not measured (the state query changed shape)"
+    engine = dbmod.make_engine(url, pool_size=1, max_overflow=0)
+    timings: dict[str, float] = {"with": 0.0, "without": 0.0}
+    async with AsyncSession(engine) as session:
+        for n in range(runs):
+            user = uuid.UUID(users[n % len(users)])
+            params = {
+                "cycle_id": uuid.UUID(cycle_id),
+                "cycle_text": cycle_id,
+                "user_id": user,
+                "email": "",
+                "member_statuses": ["selected", "accepted"],
+                "hashed": "",
+                "window": ratelimit.BALLOT_WINDOW,
+            }
+            for name, sql in (("with", with_limit), ("without", without)):
+                started = time.perf_counter()
+                await session.execute(text(sql), params)
+                timings[name] += time.perf_counter() - started
+    await engine.dispose()
+    extra = (timings["with"] - timings["without"]) / runs * 1000
+    return (
+        f"rate-limit check: state query {timings['with'] / runs * 1000:.2f} ms with it, "
+        f"{timings['without'] / runs * 1000:.2f} ms without ({extra:+.2f} ms a cast, {runs} runs)"
+    )
+
+
 def serving(target: str, env: dict[str, str], workers: int):
     """serve() with `workers` processes when bench/common.py offers the option."""
     if workers > 1:
@@ -276,6 +328,7 @@ async def main() -> None:
             baseline = await baseline_load(base, args.voters, args.seconds)
         with serving("deliberate.app:create_app", env, args.workers) as base:
             load = await voters_load(base, cycle_id, tokens, args.seconds, args.method)
+        cost = await rate_check_cost(url, cycle_id, users)
         problems = await check_counted(url, cycle_id, users, load)
         print(f"{'scenario':36} {'per s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7} {'x B2':>6}")
         for row in (baseline, load.result):
@@ -285,6 +338,7 @@ async def main() -> None:
             )
         print("answers:", ", ".join(f"{k}: {n}" for k, n in sorted(load.statuses.items())))
         print("queries:", ", ".join(f"{k}: {n}" for k, n in sorted(load.queries.items())))
+        print(cost)
         casts = load.result.requests
         print(
             f"acknowledged casts {casts} by {len(load.acknowledged)} voters; after the close: "
