@@ -122,7 +122,7 @@ FIELDS: dict[str, list[tuple[str, str]]] = {
     "posts": [("body", "text"), ("hidden_reason", "set")],
     "post_revisions": [("body", "text")],
     "thread_summaries": [("body", "text")],
-    "evidence": [("title", "text"), ("summary", "text"), ("url", "url"), ("filename", "set")],
+    "evidence": [("title", "text"), ("summary", "text"), ("url", "url")],
     "flags": [("reason", "text")],
     "ballot_options": [("title", "text")],
     "tallies": [("result", "json"), ("summary", "json"), ("export", "json")],
@@ -214,14 +214,15 @@ async def add_rows(session) -> None:
     await session.execute(
         text("UPDATE audit_events SET details = details || jsonb_build_object('note', 'x')")
     )
-    # A document attached to a thread, stored as an HTML page whatever the upload allowed.
+    # Documents attached to a thread, stored as an HTML page whatever the upload allowed, with a
+    # name that is neither Latin-1 nor free of quotes.
     await session.execute(
         text(
             "INSERT INTO evidence (id, thread_id, kind, title, summary, filename, content_type, "
-            "content, size) SELECT gen_random_uuid(), id, 'document', 'x', 'x', 'x', 'text/html', "
-            "convert_to(:html, 'UTF8'), 40 FROM threads ORDER BY id LIMIT 2"
+            "content, size) SELECT gen_random_uuid(), id, 'document', 'x', 'x', :name, "
+            "'text/html', convert_to(:html, 'UTF8'), 40 FROM threads ORDER BY id LIMIT 2"
         ),
-        {"html": PAYLOADS[0]},
+        {"html": PAYLOADS[0], "name": f'Adroddiad ŵyn "{PAYLOADS[28]}"; {PAYLOADS[1]}'},
     )
 
 
@@ -583,9 +584,13 @@ async def non_html_answers(app, base: str, values, versions, cookie: str) -> lis
             for path in paths:
                 response = await client.get(str(path))
                 kind = response.headers.get("content-type", "")
-                attached = response.headers.get("content-disposition", "").startswith("attachment")
-                if response.status_code == 200 and kind.startswith("text/html") and not attached:
+                if response.status_code == 200 and kind.startswith("text/html"):
                     found.append(f"{path}: served as {kind}")
+                if route.name == "evidence:download":
+                    # A document people uploaded is always a download, never shown in the page.
+                    disposition = response.headers.get("content-disposition", "")
+                    if response.status_code != 200 or not disposition.startswith("attachment"):
+                        found.append(f"{path}: {response.status_code} {disposition!r}")
                 if response.headers.get("x-content-type-options") != "nosniff":
                     found.append(f"{path}: no nosniff")
                 if response.status_code >= 500:
