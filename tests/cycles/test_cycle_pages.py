@@ -128,6 +128,13 @@ async def test_lists_open_upcoming_and_past_filtered_by_area(client, db):
     assert "Hidden draft" not in page.get_text()
     filtered = soup(await client.get("/cycles?area=transport"))
     assert [a.get_text(strip=True) for a in filtered.select("#results h3 a")] == ["Transport vote"]
+    # The filter as htmx sends it on change: the results block alone, the same cycles.
+    fragment = await client.get("/cycles?area=transport", headers={"HX-Request": "true"})
+    assert fragment.status_code == 200
+    assert "HX-Request" in fragment.headers.get("vary", "")
+    assert "<html" not in fragment.text
+    cards = [a.get_text(strip=True) for a in soup(fragment).select("#results h3 a")]
+    assert cards == ["Transport vote"]
 
 
 async def test_cycle_page_shows_timeline_and_what_you_can_do(app, db):
