@@ -184,6 +184,7 @@ async def main() -> None:
     parser.add_argument("--s3-seconds", type=float, default=10.0)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--skip", default="", help="comma-separated: s1,s2,s3,s4,s5,s6,two")
+    parser.add_argument("--database", help="an already generated database (kept)")
     args = parser.parse_args()
     if args.quick:
         args.rounds, args.seconds, args.warmup = 1, 2.0, 3.0
@@ -191,7 +192,7 @@ async def main() -> None:
     skip = set(filter(None, args.skip.split(",")))
     started = time.monotonic()
     rows: list[Row] = []
-    url, name = await scratch_database("bench_city")
+    url, name = (args.database, None) if args.database else await scratch_database("bench_city")
     try:
         print("Generating the city (COPY)...", flush=True)
         begun = time.perf_counter()
@@ -212,7 +213,8 @@ async def main() -> None:
         if "two" not in skip and one_worker:
             await run_s1_two_workers(url, args, one_worker, rows)
     finally:
-        await drop_database(name)
+        if name:
+            await drop_database(name)
     if "s3" not in skip:
         s3_rows(args, rows)
     print_summary(rows, started)
