@@ -23,6 +23,8 @@ from typing import Any
 from sqlalchemy import func, select, text
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import defer
+from sqlalchemy.orm.attributes import set_committed_value
 
 from deliberate import audit, ratelimit
 from deliberate.accounts.models import Organisation
@@ -1409,8 +1411,10 @@ async def store_tally(db: AsyncSession, cycle: Cycle) -> Tally:
         .values(cycle_id=cycle.id, **values)
         .on_conflict_do_update(index_elements=["cycle_id"], set_=values)
     )
-    tally = await db.get(Tally, cycle.id, populate_existing=True)
+    # Not the export back from PostgreSQL: it is the dict in hand (megabytes for a city's vote).
+    tally = await db.get(Tally, cycle.id, populate_existing=True, options=[defer(Tally.export)])
     assert tally is not None
+    set_committed_value(tally, "export", export)
     log.info("tallied", cycle_id=str(cycle.id), ballots=len(export["ballots"]))
     return tally
 
