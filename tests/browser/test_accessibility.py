@@ -105,7 +105,13 @@ ROLES = {
     "admin": "admin@demo.deliberate.cymru",
 }
 EXTRA = {
-    "citizen": ["/account", "/notifications"],
+    "citizen": [
+        "/account",
+        "/account/sessions",
+        "/account/data",
+        "/account/delete",
+        "/notifications",
+    ],
     "commissioner": ["/manage", "/cycles/new"],
     "admin": ["/admin", "/admin/audit"],
 }
