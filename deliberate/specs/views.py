@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from starlette.requests import Request
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from deliberate.errors import Invalid, NotFound
 from deliberate.forms import FormInput
 from deliberate.middleware import db_session, request_context
-from deliberate.specs import diffing, exports, service
+from deliberate.specs import cache, diffing, exports, service
 from deliberate.templating import TEMPLATES_DIR, is_htmx, render
 
 
@@ -108,21 +108,29 @@ def _build_tag() -> str:
     return hashlib.sha256(repr(stamp).encode()).hexdigest()[:12]
 
 
-async def _public_etag(request: Request, number: int | None) -> str | None:
-    """The ETag of a signed-out reader's page of a published version, from one cheap query,
-    read before the page so a tag never labels an older page. None when signed in (those pages
-    are `no-store`) or when the version is not published."""
+def _public_key(request: Request, number: int | None) -> tuple[Any, ...] | None:
+    """What a signed-out reader's page depends on besides the data: None when signed in (those
+    pages are `no-store`)."""
     ctx = request_context(request)
     if ctx.viewer.is_authenticated:
         return None
-    fingerprint = await service.public_fingerprint(
-        db_session(request), _uuid(request, "cycle_id"), number
-    )
+    return (_uuid(request, "cycle_id"), number, ctx.locale, request.url.query, is_htmx(request))
+
+
+async def _public_etag(
+    request: Request, number: int | None, key: tuple[Any, ...] | None
+) -> tuple[str, tuple[Any, ...]] | None:
+    """The ETag of a signed-out reader's page of a published version and the page cache's key,
+    from the process's cached fingerprint (or one cheap query), read before the page so a tag
+    never labels an older page. None when signed in or when the version is not published."""
+    if key is None:
+        return None
+    fingerprint = await cache.fingerprint(db_session(request), key[0], number)
     if fingerprint is None:
         return None
-    key = (fingerprint, ctx.locale, ctx.csrf_token, request.url.query, is_htmx(request))
-    digest = hashlib.sha256(f"{_build_tag()}{key!r}".encode()).hexdigest()[:32]
-    return f'W/"{digest}"'
+    tagged = (fingerprint, key[2], request_context(request).csrf_token, *key[3:])
+    digest = hashlib.sha256(f"{_build_tag()}{tagged!r}".encode()).hexdigest()[:32]
+    return f'W/"{digest}"', (_build_tag(), fingerprint, *key)
 
 
 def _etag_matches(header: str | None, etag: str) -> bool:
@@ -135,13 +143,23 @@ def _etag_matches(header: str | None, etag: str) -> bool:
 
 
 async def _public_document(request: Request, number: int | None) -> Response:
-    etag = await _public_etag(request, number)
+    generation = cache.generation()
+    tagged = await _public_etag(request, number, _public_key(request, number))
+    if tagged is None:
+        return await _document(request, number)
+    etag, page_key = tagged
     headers = {"etag": etag, "cache-control": PUBLIC_CACHE_CONTROL, "vary": PUBLIC_VARY}
-    if etag is not None and _etag_matches(request.headers.get("if-none-match"), etag):
+    if _etag_matches(request.headers.get("if-none-match"), etag):
         return Response(status_code=304, headers=headers)
+    csrf_token = request_context(request).csrf_token
+    html = cache.page(page_key, csrf_token)
+    if html is not None:
+        return HTMLResponse(html, headers=headers)
     response = await _document(request, number)
-    if etag is not None and response.status_code == 200:
+    if response.status_code == 200:
         response.headers.update(headers)
+        body = response.body
+        cache.store_page(page_key, bytes(body).decode(), csrf_token, generation)
     return response
 
 
