@@ -28,6 +28,15 @@ async def tab_to(page, selector: str, limit: int = 200) -> None:
     raise AssertionError(f"{selector} never received the focus by Tab")
 
 
+async def wait_for_focus(page, condition: str) -> None:
+    """Wait until the focused element `e` meets `condition` (JavaScript). htmx moves the focus
+    when the swap settles, a moment after the new content appears; this fails if it never does."""
+    await page.wait_for_function(
+        f"() => {{ const e = document.activeElement; return !!e && ({condition}); }}",
+        timeout=5000,
+    )
+
+
 async def test_keyboard_only_sign_in_propose_support_and_reply(live_server, browser, make_app):
     app = make_app()
     async with app.state.sessionmaker() as db:
@@ -69,6 +78,7 @@ async def test_keyboard_only_sign_in_propose_support_and_reply(live_server, brow
     status = await page.inner_text(f"#support-{proposal.id} [role=status]")
     assert "counted" in status  # the live region announces it
     # Focus stays on the button htmx swapped in, so the next Tab goes on from there.
+    await wait_for_focus(page, f"e.id === 'support-button-{proposal.id}'")
     focused = await page.evaluate("document.activeElement.id")
     assert focused == f"support-button-{proposal.id}"
 

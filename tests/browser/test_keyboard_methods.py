@@ -8,7 +8,7 @@ place."""
 from __future__ import annotations
 
 import pytest
-from browser.test_keyboard import tab_to
+from browser.test_keyboard import tab_to, wait_for_focus
 from browser.test_keyboard_vote import declare_group_if_asked, review_and_cast, sign_in_by_keyboard
 from factories import make_user
 from sqlalchemy import select
@@ -48,6 +48,7 @@ async def expect_feedback(page, text: str, control: str, *, same_region: bool = 
         "t => document.querySelector('#ballot-feedback').innerText.replace(/\\s+/g, ' ').includes(t)",
         arg=text,
     )
+    await wait_for_focus(page, f"e.id === '{control}'")
     assert await page.evaluate("document.activeElement.id") == control
     in_region = await page.evaluate(
         """() => {
@@ -93,6 +94,7 @@ async def points_ballot(page, method: str, keys: list[str]) -> dict:
         assert await page.locator("h1").count() == 1
         assert await page.input_value(f"#{first}") == "5"
         assert await page.input_value(f"#{second}") == "3"
+        await wait_for_focus(page, "e.id === 'field-points'")
         assert await page.evaluate("document.activeElement.id") == "field-points"
         await tab_to(page, f"#{second}")
         await type_number(page, second, "4", clear=True)
@@ -108,6 +110,7 @@ async def points_ballot(page, method: str, keys: list[str]) -> dict:
         await tab_to(page, "#ballot-form button.button:not(.button--secondary)")
         await page.keyboard.press("Enter")
         await page.wait_for_selector("#ballot-form .error-summary")
+        await wait_for_focus(page, "e.classList.contains('error-summary')")
         assert await page.evaluate("document.activeElement.classList.contains('error-summary')")
         await watch_live_region(page)
         # Then Tab to the second option and back with Shift+Tab to take a point off the first.

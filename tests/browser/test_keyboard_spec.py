@@ -6,7 +6,7 @@ answers they meant."""
 from __future__ import annotations
 
 import pytest
-from browser.test_keyboard import tab_to
+from browser.test_keyboard import tab_to, wait_for_focus
 from browser.test_keyboard_vote import sign_in_by_keyboard
 from specs.support import build_world, clauses_of, signed_in
 from sqlalchemy import select
@@ -50,6 +50,7 @@ async def test_keyboard_endorse_and_object_with_a_reason(live_server, browser, m
     await page.keyboard.press("Space")
     await send(page)
     await page.wait_for_selector("#signoff [role=status]")
+    await wait_for_focus(page, "!!e.closest('#signoff')")
     now = await focused(page)
     assert now["inSignoff"] and "recorded" in now["text"], now
     assert "1 endorsement" in await page.inner_text("#signoff")
@@ -68,6 +69,7 @@ async def test_keyboard_endorse_and_object_with_a_reason(live_server, browser, m
     assert await page.is_checked("#field-stance-object")
     await send(page)  # no reason given
     await page.wait_for_selector("#signoff .error-summary")
+    await wait_for_focus(page, "e.classList.contains('error-summary')")
     now = await focused(page)
     assert "error-summary" in now["cls"], now
     # The summary's link leads to the reason's box.
@@ -79,6 +81,7 @@ async def test_keyboard_endorse_and_object_with_a_reason(live_server, browser, m
     await page.keyboard.type("Clause 2 leaves out people who cannot travel.")
     await send(page)
     await page.wait_for_selector("#signoff [role=status]")
+    await wait_for_focus(page, "!!e.closest('#signoff')")
     now = await focused(page)
     assert now["inSignoff"] and "recorded" in now["text"], now
     assert "1 objection" in await page.inner_text("#signoff")
@@ -104,6 +107,7 @@ async def test_keyboard_endorse_and_object_with_a_reason(live_server, browser, m
     await page.keyboard.press("Space")
     await send(page)
     await page.wait_for_selector("#messages .error-summary")
+    await wait_for_focus(page, "e.classList.contains('error-summary')")
     now = await focused(page)
     assert "error-summary" in now["cls"] and "no longer the latest" in now["text"], now
     await context.close()

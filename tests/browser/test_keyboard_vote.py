@@ -5,7 +5,7 @@ review after the htmx swap."""
 from __future__ import annotations
 
 import pytest
-from browser.test_keyboard import tab_to
+from browser.test_keyboard import tab_to, wait_for_focus
 from factories import PASSWORD, make_user
 from vote.support import TITLES, build_world
 
@@ -38,6 +38,7 @@ async def review_and_cast(page) -> None:
     await page.keyboard.press("Enter")
     await page.wait_for_selector("#review-heading")
     # After the swap the review's heading has the focus, so a screen reader reads it out.
+    await wait_for_focus(page, "e.id === 'review-heading'")
     assert await page.evaluate("document.activeElement.id") == "review-heading"
     await tab_to(page, "form[action$='/vote/cast'] button[type=submit]")
     await page.keyboard.press("Enter")
