@@ -11,15 +11,18 @@ start, after a warm-up, and after each soak round. Targets: at most 150 MB, and 
 from after the warm-up to the end.
 
 Usage: cd bench && ../.venv/bin/python public_pages.py [--seconds 5] [--rounds 3]
-                   [--soak-rounds 3] [--soak-seconds 60]
+                   [--soak-rounds 3] [--soak-seconds 60] [--s5-only]
+(--s5-only: a database holding only the published specification, no city, no S6)
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import uuid
 from dataclasses import dataclass
 
+import asyncpg
 from common import (
     Result,
     app_env,
@@ -32,7 +35,9 @@ from common import (
     serve,
     serve_process,
 )
-from generate import World, generate
+from generate import World, generate, published_specification
+
+from deliberate import db as dbmod
 
 S5_TARGET_200 = 0.5
 S5_TARGET_304 = 0.8
@@ -139,17 +144,35 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--soak-seconds", type=float, default=60.0)
 
 
+async def spec_only(url: str) -> World:
+    """A world holding only the published specification (the city's other ids are unused)."""
+    unused = uuid.uuid4()
+    world = World(unused, [], unused, unused, unused, unused, unused)
+    await published_specification(url, world)
+    connection = await asyncpg.connect(dbmod.plain_url(url))
+    try:
+        world.spec_version = await connection.fetchval(
+            "SELECT published_version FROM specifications WHERE cycle_id = $1", world.spec_cycle
+        )
+    finally:
+        await connection.close()
+    return world
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     add_arguments(parser)
     parser.add_argument("--database", help="an already generated database (kept)")
+    parser.add_argument("--s5-only", action="store_true", help="only the specification, only S5")
     args = parser.parse_args()
     url, name = (args.database, None) if args.database else await scratch_database("bench_s5")
     try:
-        world = await generate(url)
+        world = await (spec_only(url) if args.s5_only else generate(url))
         for round_number in range(1, args.rounds + 1):
             print(f"\nS5 round {round_number}: {args.concurrency} clients, {args.seconds}s each")
             print_s5(*await s5(url, world, args))
+        if args.s5_only:
+            return
         print(f"\nS6: {args.soak_rounds} x {args.soak_seconds}s soak, one worker")
         print_s6(await s6(url, world, args))
     finally:
