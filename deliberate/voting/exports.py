@@ -53,10 +53,19 @@ def election_from_export(export: dict[str, Any]) -> Election:
     options = [str(o["id"]) for o in export["options"]]
     costs = {str(o["id"]): int(o["cost"] or 0) for o in export["options"]}
     names = {str(o["id"]): spreadsheet_safe(o["title"]) for o in export["options"]}
-    ballots = [
-        ballot_from_choice(voter, choice, exact(weight), group)
-        for voter, group, weight, choice in export["ballots"]
-    ]
+    # A vote has a handful of distinct weights: each text is parsed once.
+    weights: dict[str, Any] = {}
+    ballots = []
+    append = ballots.append
+    for voter, group, weight, choice in export["ballots"]:
+        number = weights.get(weight)
+        if number is None:
+            number = weights[weight] = exact(weight)
+        approvals = choice.get("approvals")
+        if approvals is not None and len(choice) == 1:
+            append(Ballot(voter, approvals=frozenset(approvals), weight=number, group=group))
+        else:
+            append(ballot_from_choice(voter, choice, number, group))
     method = export["method"]
     budget_method = method in BUDGET_METHODS
     meta = {

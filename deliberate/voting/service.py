@@ -44,7 +44,7 @@ from deliberate.voting.counting import (
     BUDGET_METHODS,
     RANKED_METHODS,
     CountingError,
-    group_normalised_weights,
+    group_weights,
     validate_ballot,
 )
 from deliberate.voting.models import (
@@ -1269,8 +1269,9 @@ async def build_export(db: AsyncSession, cycle: Cycle) -> dict[str, Any]:
     options = await get_options(db, cycle.id)
     groups = await cycle_groups(db, cycle.id)
     ballots = shuffled(await ballot_rows(db, cycle.id))
-    voters = {f"v{i}": group for i, (_choice, group) in enumerate(ballots, start=1)}
-    weights = compute_weights(definition, groups, voters)
+    # Every weight is its voter's group's: computed and written as exact text once per group.
+    weights = compute_weights(definition, groups, Counter(group for _choice, group in ballots))
+    weight_texts = {group: str(weight) for group, weight in weights.items()}
     organisation = await db.get(Organisation, cycle.organisation_id)
     params = effective_params(definition, cycle.budget)
     return {
@@ -1285,8 +1286,8 @@ async def build_export(db: AsyncSession, cycle: Cycle) -> dict[str, Any]:
             for o in options
         ],
         "ballots": [
-            [voter, voters[voter], texts(weights[voter]), choice]
-            for voter, (choice, _group) in zip(voters, ballots, strict=True)
+            [f"v{i}", group, weight_texts[group], choice]
+            for i, (choice, group) in enumerate(ballots, start=1)
         ],
     }
 
@@ -1297,23 +1298,6 @@ def shuffled(items: list[Any]) -> list[Any]:
     keys = os.urandom(8 * len(items))
     order = sorted(range(len(items)), key=lambda i: keys[8 * i : 8 * i + 8])
     return [items[i] for i in order]
-
-
-_WEIGHT_TEXTS: dict[int, tuple[Any, str]] = {}
-
-
-def texts(weight: Fraction | int) -> str:
-    """A weight as exact text ("3/2"). The weights of a vote are a handful of shared objects
-    (one per group), so each is written once, looked up by identity (hashing a Fraction costs
-    more than writing it)."""
-    hit = _WEIGHT_TEXTS.get(id(weight))
-    if hit is not None and hit[0] is weight:
-        return hit[1]
-    text_value = str(weight)
-    if len(_WEIGHT_TEXTS) > 1024:
-        _WEIGHT_TEXTS.clear()
-    _WEIGHT_TEXTS[id(weight)] = (weight, text_value)  # the object is kept, so its id is not reused
-    return text_value
 
 
 # The ballots and each one's group, as one JSON document built by PostgreSQL: one row to
@@ -1338,22 +1322,19 @@ async def ballot_rows(db: AsyncSession, cycle_id: uuid.UUID) -> list[list[Any]]:
 def compute_weights(
     definition: BallotDefinition,
     groups: list[StakeholderGroupDef],
-    voters: dict[str, str | None],
-) -> dict[str, Fraction | int]:
+    counts: Counter[str | None],
+) -> dict[str | None, Fraction | int]:
+    """The weight of each voter of a group (None: no group), from the number of ballots per
+    group; every voter of a group weighs the same."""
     if definition.weighting == "multiplier":
-        # One weight object per group, shared by its voters.
-        by_group = {
-            g: Fraction(definition.multipliers.get(g or "", "1")) for g in set(voters.values())
-        }
-        return {v: by_group[g] for v, g in voters.items()}
-    if definition.weighting == "equal_voice" and groups and voters:
+        return {g: Fraction(definition.multipliers.get(g or "", "1")) for g in counts}
+    weights: dict[str | None, Fraction | int] = dict.fromkeys(counts, 1)
+    if definition.weighting == "equal_voice" and groups and counts:
         shares = {g.key: g.target_share for g in groups}
-        grouped = {v: g for v, g in voters.items() if g in shares}
-        weights: dict[str, Fraction | int] = dict.fromkeys(voters, 1)
+        grouped = {g: c for g, c in counts.items() if g in shares}
         if grouped:
-            weights.update(group_normalised_weights(grouped, shares))
-        return weights
-    return dict.fromkeys(voters, 1)
+            weights.update(group_weights(grouped, shares))
+    return weights
 
 
 def summarise(export: dict[str, Any], result: Any, groups: list[StakeholderGroupDef]) -> dict:
@@ -1406,10 +1387,13 @@ async def store_tally(db: AsyncSession, cycle: Cycle) -> Tally:
         "export": export,
         "computed_at": utcnow(),
     }
+    # The new values are bound once (`excluded`): the export is megabytes to encode and parse.
+    statement = insert(Tally).values(cycle_id=cycle.id, **values)
     await db.execute(
-        insert(Tally)
-        .values(cycle_id=cycle.id, **values)
-        .on_conflict_do_update(index_elements=["cycle_id"], set_=values)
+        statement.on_conflict_do_update(
+            index_elements=["cycle_id"],
+            set_={key: statement.excluded[key] for key in values},
+        )
     )
     # Not the export back from PostgreSQL: it is the dict in hand (megabytes for a city's vote).
     tally = await db.get(Tally, cycle.id, populate_existing=True, options=[defer(Tally.export)])

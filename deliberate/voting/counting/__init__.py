@@ -26,7 +26,7 @@ from .registry import (
     validate_ballot,
 )
 from .scoring import approval, borda, cumulative, quadratic, quadratic_cost, score
-from .weights import apply_weights, group_normalised_weights
+from .weights import apply_weights, group_normalised_weights, group_weights
 
 __all__ = [
     "ALIASES",
@@ -45,6 +45,7 @@ __all__ = [
     "cumulative",
     "greedy",
     "group_normalised_weights",
+    "group_weights",
     "irv",
     "known_methods",
     "mes",

@@ -194,6 +194,11 @@ class Election:
         if len(known) != len(self.options):
             raise CountingError("duplicate option ids")
         for b in self.ballots:
+            approvals = b.approvals
+            if approvals is not None and b.ranking is None and b.points is None:
+                # The common case of a city's approval vote, checked without building a set.
+                if approvals <= known and b.weight >= 0:
+                    continue
             unknown = b.mentioned() - known
             if unknown:
                 raise CountingError(f"ballot {b.voter} names unknown options {sorted(unknown)}")

@@ -30,22 +30,25 @@ def group_normalised_weights(
     Raises CountingError when a voter's group has no target, a share is negative, or no
     voter belongs to a group with a positive target.
     """
+    per_group = group_weights(Counter(voter_groups.values()), target_shares)
+    return {v: per_group[g] for v, g in voter_groups.items()}
+
+
+def group_weights(counts: Mapping[G, int], target_shares: Mapping[G, AnyNumber]) -> dict[G, Number]:
+    """The weight of each voter of a group, from the number of voters per group: what
+    ``group_normalised_weights`` gives every voter of that group (same rules, same errors)."""
     shares = {g: exact(s) for g, s in target_shares.items()}
     if any(s < 0 for s in shares.values()):
         raise CountingError("target shares must not be negative")
-    counts = Counter(voter_groups.values())
     missing = [g for g in counts if g not in shares]
     if missing:
         raise CountingError(f"voters in groups without a target share: {missing!r}")
     present_total = sum((shares[g] for g in counts), Fraction(0))
     if present_total == 0:
         raise CountingError("no voter belongs to a group with a positive target share")
-    n = len(voter_groups)
+    n = sum(counts.values())
     # target_g / present_total is the renormalised target; n_g / n the actual share.
-    per_group = {
-        g: simplify(Fraction(shares[g]) * n / (present_total * c)) for g, c in counts.items()
-    }
-    return {v: per_group[g] for v, g in voter_groups.items()}
+    return {g: simplify(Fraction(shares[g]) * n / (present_total * c)) for g, c in counts.items()}
 
 
 def apply_weights(ballots: list[Ballot], weights: Mapping[str, AnyNumber]) -> list[Ballot]:
