@@ -170,7 +170,8 @@ class RequestMiddleware:
                 status_holder["status"] = status
                 committed = False
                 if status < 400:
-                    await db.commit()
+                    if db.in_transaction():  # a request that never used the database skips it
+                        await db.commit()
                     committed = True
                 else:
                     await db.rollback()

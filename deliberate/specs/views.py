@@ -114,7 +114,8 @@ def _public_key(request: Request, number: int | None) -> tuple[Any, ...] | None:
     ctx = request_context(request)
     if ctx.viewer.is_authenticated:
         return None
-    return (_uuid(request, "cycle_id"), number, ctx.locale, request.url.query, is_htmx(request))
+    query = request.scope.get("query_string", b"").decode("latin-1")
+    return (_uuid(request, "cycle_id"), number, ctx.locale, query, is_htmx(request))
 
 
 async def _public_etag(
