@@ -317,9 +317,7 @@ async def published_specification(url: str, world: World) -> None:
     from sqlalchemy import select
 
     from deliberate import demo, parts
-    from deliberate.accounts import service as accounts
     from deliberate.cycles.models import Cycle
-    from deliberate.forms import FormInput
     from deliberate.specs.demo import TITLE_EN, load_specs_demo
 
     parts.load()
@@ -328,19 +326,7 @@ async def published_specification(url: str, world: World) -> None:
     try:
         async with sessionmaker() as db:
             started = time.perf_counter()
-            organisations = {}
-            for slug, name_en, name_cy in demo.ORGANISATIONS:
-                organisations[slug] = await accounts.create_organisation(
-                    db, None, FormInput({"slug": slug, "name_en": name_en, "name_cy": name_cy})
-                )
-            for email, name, language, group, grants in demo.PEOPLE:
-                user = await accounts.create_user(
-                    db, email=email, display_name=name, password=SECRET, language=language
-                )
-                user.stakeholder_group = group
-                for role, slug in grants:
-                    organisation = organisations[slug] if slug else None
-                    await accounts.grant_role(db, None, user, role, organisation)
+            organisations = await demo.load_organisations_and_people(db, SECRET)
             citizens = await demo._load_citizens(db)
             await load_specs_demo(db, organisations, citizens)
             await db.commit()

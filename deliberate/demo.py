@@ -57,25 +57,7 @@ async def load_demo(db: AsyncSession, *, once: bool = False) -> bool:
         if done is not None:
             return False
 
-    organisations: dict[str, Organisation] = {}
-    for slug, name_en, name_cy in ORGANISATIONS:
-        existing = await db.scalar(select(Organisation).where(Organisation.slug == slug))
-        if existing is None:
-            existing = await service.create_organisation(
-                db, None, FormInput({"slug": slug, "name_en": name_en, "name_cy": name_cy})
-            )
-        organisations[slug] = existing
-
-    for email, name, language, group, grants in PEOPLE:
-        user: User | None = await service.find_user_by_email(db, email)
-        if user is None:
-            user = await service.create_user(
-                db, email=email, display_name=name, password=DEMO_PASSWORD, language=language
-            )
-            user.stakeholder_group = group
-        for role, slug in grants:
-            await service.grant_role(db, None, user, role, organisations[slug] if slug else None)
-
+    organisations = await load_organisations_and_people(db, DEMO_PASSWORD)
     citizens = await _load_citizens(db)
     await _load_cycle(db, demo_content.CYCLE_DRAFT, organisations, citizens, Stage.DRAFT)
     await _load_cycle(db, demo_content.CYCLE_PROPOSALS, organisations, citizens, Stage.PROPOSALS)
@@ -90,6 +72,32 @@ async def load_demo(db: AsyncSession, *, once: bool = False) -> bool:
     await audit.record(db, None, "demo.loaded", ("site", "demo"))
     await db.flush()
     return True
+
+
+async def load_organisations_and_people(
+    db: AsyncSession, password: str | None
+) -> dict[str, Organisation]:
+    """The demo's organisations and named people with their roles, creating what is missing.
+    Tests and benchmarks pass no password, or their own, to skip or fix the hashing."""
+    organisations: dict[str, Organisation] = {}
+    for slug, name_en, name_cy in ORGANISATIONS:
+        existing = await db.scalar(select(Organisation).where(Organisation.slug == slug))
+        if existing is None:
+            existing = await service.create_organisation(
+                db, None, FormInput({"slug": slug, "name_en": name_en, "name_cy": name_cy})
+            )
+        organisations[slug] = existing
+
+    for email, name, language, group, grants in PEOPLE:
+        user: User | None = await service.find_user_by_email(db, email)
+        if user is None:
+            user = await service.create_user(
+                db, email=email, display_name=name, password=password, language=language
+            )
+            user.stakeholder_group = group
+        for role, slug in grants:
+            await service.grant_role(db, None, user, role, organisations[slug] if slug else None)
+    return organisations
 
 
 async def _load_citizens(db: AsyncSession) -> list[User]:

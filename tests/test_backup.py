@@ -20,8 +20,8 @@ from urllib.parse import urlsplit, urlunsplit
 import asyncpg
 import pytest
 from factories import make_cycle, make_panel, make_thread
-from sqlalchemy import select, text
-from vote.support import build_world, close_vote, make_voters, voter_browser
+from sqlalchemy import select
+from vote.support import build_world, close_vote, declare_carers, make_voters, voter_browser
 
 from deliberate import backup
 from deliberate import db as dbmod
@@ -36,18 +36,6 @@ VOTERS = 80  # voters casting during the drill
 POSTERS = 12  # panel members posting during the drill (five posts each, under the rate limit)
 POSTS_EACH = 5
 BACKUP_AFTER = 25  # acknowledged writes before the backup starts
-
-
-async def _in_group(db, cycle_id, users) -> None:
-    """Voters in a cycle with stakeholder groups declare theirs before they cast."""
-    await db.execute(
-        text(
-            "INSERT INTO voter_groups (cycle_id, user_id, group_key) "
-            "SELECT :c, unnest(CAST(:u AS uuid[])), 'carer'"
-        ),
-        {"c": cycle_id, "u": [user_id for user_id, _ in users]},
-    )
-    await db.commit()
 
 
 def _with_database(url: str, name: str) -> str:
@@ -136,7 +124,7 @@ async def _build(app, db):
     """A tallied cycle, a cycle open for voting, and a deliberation thread with a panel."""
     closed = await build_world(db, slug="ceredigion")
     early = await make_voters(db, CLOSED_VOTERS, prefix="early")
-    await _in_group(db, closed.cycle.id, early)
+    await declare_carers(db, closed.cycle.id, early)
     secret = str(app.state.settings.secret_key)
     for index, (_user_id, token) in enumerate(early):
         async with voter_browser(app, token) as browser:
@@ -150,7 +138,7 @@ async def _build(app, db):
 
     voting = await build_world(db, slug="powys")
     voters = await make_voters(db, VOTERS, prefix="drill")
-    await _in_group(db, voting.cycle.id, voters)
+    await declare_carers(db, voting.cycle.id, voters)
 
     talking = await make_cycle(db, voting.organisation, stage="deliberation", title="Talking")
     posters = await make_voters(db, POSTERS, prefix="panel")

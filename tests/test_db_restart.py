@@ -27,7 +27,7 @@ from conftest import LiveServer
 from factories import make_cycle, make_panel, make_proposal, make_thread
 from sqlalchemy import select, text
 from starlette.routing import Route
-from vote.support import build_world, make_voters, voter_browser
+from vote.support import build_world, declare_carers, make_voters, voter_browser
 
 from deliberate import db as dbmod
 from deliberate.accounts.models import User
@@ -41,18 +41,6 @@ SUPPORTERS = 10
 POSTERS = 4
 SPREAD = 10.0  # seconds over which the writes arrive
 RESTART_AT = 3.0  # seconds into the writes
-
-
-async def _in_group(db, cycle_id, users) -> None:
-    """Voters in a cycle with stakeholder groups declare theirs before they cast."""
-    await db.execute(
-        text(
-            "INSERT INTO voter_groups (cycle_id, user_id, group_key) "
-            "SELECT :c, unnest(CAST(:u AS uuid[])), 'carer'"
-        ),
-        {"c": cycle_id, "u": [user_id for user_id, _ in users]},
-    )
-    await db.commit()
 
 
 class OwnPostgres:
@@ -185,7 +173,7 @@ async def test_the_database_restarted_under_load(own_database, tmp_path):
         ]
         talking = await make_cycle(db, voting.organisation, stage="deliberation", title="Talk")
         voters = await make_voters(db, VOTERS, prefix="voter")
-        await _in_group(db, voting.cycle.id, voters)
+        await declare_carers(db, voting.cycle.id, voters)
         supporters = await make_voters(db, SUPPORTERS, prefix="supporter")
         posters = await make_voters(db, POSTERS + 1, prefix="member")
         members = (

@@ -15,21 +15,7 @@ from deliberate.specs.models import Specification
 async def _load(db):
     from deliberate import demo
 
-    organisations = {}
-    from deliberate.accounts import service as accounts
-    from deliberate.forms import FormInput
-
-    for slug, name_en, name_cy in demo.ORGANISATIONS:
-        organisations[slug] = await accounts.create_organisation(
-            db, None, FormInput({"slug": slug, "name_en": name_en, "name_cy": name_cy})
-        )
-    for email, name, language, group, grants in demo.PEOPLE:
-        user = await accounts.create_user(
-            db, email=email, display_name=name, password=None, language=language
-        )
-        user.stakeholder_group = group
-        for role, slug in grants:
-            await accounts.grant_role(db, None, user, role, organisations[slug] if slug else None)
+    organisations = await demo.load_organisations_and_people(db, None)
     citizens = await demo._load_citizens(db)
     await load_specs_demo(db, organisations, citizens)
     await db.commit()
