@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gc
 import io
 import json
 import os
 import uuid
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -1366,7 +1369,27 @@ def summarise(export: dict[str, Any], result: Any, groups: list[StakeholderGroup
     return summary
 
 
+@contextmanager
+def no_cyclic_gc() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector: building a city's export and ballots allocates
+    millions of objects, and the collector, triggered every few hundred allocations, scanned
+    them again and again (about 40% of the tally's time). Reference counting still frees
+    everything; the collector runs again, as before, as soon as the block ends."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 async def store_tally(db: AsyncSession, cycle: Cycle) -> Tally:
+    with no_cyclic_gc():
+        return await _store_tally(db, cycle)
+
+
+async def _store_tally(db: AsyncSession, cycle: Cycle) -> Tally:
     # The count runs between two statements of the closing transaction: a city's vote counted
     # by an iterative method (MES, IRV) on a busy machine can pass the connection's 60 s idle
     # limit (deliberate/db.py), which would end the transaction and fail the close.

@@ -193,17 +193,27 @@ class Election:
         known = set(self.options)
         if len(known) != len(self.options):
             raise CountingError("duplicate option ids")
+        # Ids of the weight objects already found non-negative: a vote's ballots share a
+        # handful of weight objects, and comparing a Fraction per ballot is slow. (The ballots
+        # keep the objects alive, so an id is not reused during the loop.)
+        good_weights: set[int] = set()
         for b in self.ballots:
             approvals = b.approvals
-            if approvals is not None and b.ranking is None and b.points is None:
-                # The common case of a city's approval vote, checked without building a set.
-                if approvals <= known and b.weight >= 0:
-                    continue
-            unknown = b.mentioned() - known
-            if unknown:
-                raise CountingError(f"ballot {b.voter} names unknown options {sorted(unknown)}")
-            if b.weight < 0:
-                raise CountingError(f"ballot {b.voter} has a negative weight")
+            # The common case of a city's approval vote is checked without building a set.
+            if not (
+                approvals is not None
+                and b.ranking is None
+                and b.points is None
+                and approvals <= known
+            ):
+                unknown = b.mentioned() - known
+                if unknown:
+                    raise CountingError(f"ballot {b.voter} names unknown options {sorted(unknown)}")
+            weight = b.weight
+            if id(weight) not in good_weights:
+                if weight < 0:
+                    raise CountingError(f"ballot {b.voter} has a negative weight")
+                good_weights.add(id(weight))
             if b.ranking is not None:
                 seen: set[str] = set()
                 for tier in b.ranking:

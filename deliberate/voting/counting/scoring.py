@@ -7,6 +7,7 @@ reported as a Tie. Totals are exact (int or Fraction).
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any
@@ -76,13 +77,18 @@ def _weighted_sums(
     # Keyed by the weight object's identity (ballots of one group share one object; hashing a
     # Fraction per ballot would cost more than the sum). Equal weights in two objects only make
     # two buckets, whose sums add up the same.
-    buckets: dict[tuple[int, str | None], tuple[Number, dict[OptionId, Number]]] = {}
+    buckets: dict[tuple[int, str | None], tuple[Number, Counter[OptionId]]] = {}
+    approvals_only = base is _approval_base
     for b in election.ballots:
         key = (id(b.weight), b.group)
         bucket = buckets.get(key)
         if bucket is None:
-            bucket = buckets[key] = (b.weight, {})
+            bucket = buckets[key] = (b.weight, Counter())
         row = bucket[1]
+        if approvals_only:
+            # One per approved option: Counter.update counts an iterable in C.
+            row.update(b.approvals or ())
+            continue
         for o, amount in base(b).items():
             row[o] = row.get(o, 0) + amount
     totals: dict[OptionId, Number] = dict.fromkeys(election.options, 0)
