@@ -25,7 +25,6 @@ from .model import (
     Result,
     Tie,
     exact,
-    group_totals,
     natural_key,
     simplify,
 )
@@ -94,12 +93,34 @@ def validate_budget_ballot(ballot: Ballot, params: Mapping[str, Any]) -> list[st
     return out
 
 
-def _support(election: Election, utils: list[dict[OptionId, Number]]) -> dict[OptionId, Number]:
-    total: dict[OptionId, Number] = dict.fromkeys(election.options, 0)
+def _weighted_support(
+    election: Election, utils: list[dict[OptionId, Number]]
+) -> tuple[dict[OptionId, Number], dict[str, dict[OptionId, Number]]]:
+    """Each project's weighted support and its per-group breakdown: the unweighted utilities
+    are added per (weight object, group) and each sum multiplied by its weight once, which is
+    exactly the sum of ``weight * utility`` per ballot without a Fraction product per ballot."""
+    buckets: dict[tuple[int, str | None], tuple[Number, dict[OptionId, Number]]] = {}
     for b, u in zip(election.ballots, utils, strict=True):
+        key = (id(b.weight), b.group)
+        bucket = buckets.get(key)
+        if bucket is None:
+            bucket = buckets[key] = (b.weight, {})
+        row = bucket[1]
         for o, v in u.items():
-            total[o] += b.weight * v
-    return {o: simplify(v) for o, v in total.items()}
+            row[o] = row.get(o, 0) + v
+    total: dict[OptionId, Number] = dict.fromkeys(election.options, 0)
+    groups: dict[str, dict[OptionId, Number]] = {}
+    for (_, group), (weight, row) in buckets.items():
+        grouped = groups.setdefault(group, {}) if group is not None else None
+        for o, v in row.items():
+            value = weight * v
+            total[o] += value
+            if grouped is not None:
+                grouped[o] = grouped.get(o, 0) + value
+    return (
+        {o: simplify(v) for o, v in total.items()},
+        {g: {o: simplify(v) for o, v in row.items()} for g, row in groups.items()},
+    )
 
 
 def _greedy_fill(
@@ -147,7 +168,7 @@ def greedy(
     """
     b, costs = _check_budget(election, budget)
     utils = ballot_utilities(election, points, max_rank)
-    support = _support(election, utils)
+    support, breakdown = _weighted_support(election, utils)
     selected, ties = _greedy_fill(election.options, support, costs, b, [], "greedy order")
     ranking = sorted(election.options, key=lambda o: (-support[o], costs[o], natural_key(o)))
     return Result(
@@ -158,16 +179,7 @@ def greedy(
         scores=support,
         ties=ties,
         winners=list(selected),
-        group_breakdown=_group_support(election, utils),
-    )
-
-
-def _group_support(
-    election: Election, utils: list[dict[OptionId, Number]]
-) -> dict[str, dict[OptionId, Number]]:
-    by_voter = {id(b): u for b, u in zip(election.ballots, utils, strict=True)}
-    return group_totals(
-        election.ballots, lambda b: {o: b.weight * v for o, v in by_voter[id(b)].items()}
+        group_breakdown=breakdown,
     )
 
 
@@ -463,7 +475,7 @@ def mes(
         raise CountingError("utility must be 'cost', 'unit' or 'points'")
     if utility in ("cost", "unit") and not kinds <= {"approval"}:
         raise CountingError(f"utility '{utility}' needs approval ballots")
-    support = _support(election, utils)
+    support, breakdown = _weighted_support(election, utils)
     total_weight = sum((bl.weight for bl in election.ballots), Fraction(0))
     if total_weight <= 0:
         raise CountingError("no voter has a positive weight")
@@ -562,7 +574,7 @@ def mes(
         scores=support,
         ties=ties,
         winners=list(selected),
-        group_breakdown=_group_support(election, utils),
+        group_breakdown=breakdown,
         payments=payments,
         rounds=rounds,
         notes=notes,
