@@ -382,8 +382,16 @@ def _profile(
     types: dict[tuple[tuple[OptionId, Number], ...], int] = {}
     weight: list[Number] = []
     members: list[list[tuple[str, Number]]] = []
+    # A type's weight is the sum of its members': counted per (type, weight object) and each
+    # weight multiplied once (the same exact sum, without a Fraction addition per ballot).
+    zero: dict[int, bool] = {}
+    counts: dict[tuple[int, int], list[Any]] = {}
     for b, u in zip(election.ballots, utils, strict=True):
-        if b.weight == 0:
+        w = b.weight
+        is_zero = zero.get(id(w))
+        if is_zero is None:
+            is_zero = zero[id(w)] = w == 0
+        if is_zero:
             continue
         key = tuple(sorted(u.items()))
         t = types.get(key)
@@ -391,8 +399,14 @@ def _profile(
             t = types[key] = len(weight)
             weight.append(0)
             members.append([])
-        weight[t] += b.weight
-        members[t].append((b.voter, b.weight))
+        count = counts.get((t, id(w)))
+        if count is None:
+            counts[(t, id(w))] = [w, 1]
+        else:
+            count[1] += 1
+        members[t].append((b.voter, w))
+    for (t, _), (w, n) in counts.items():
+        weight[t] += w * n
     supporters: dict[OptionId, list[int]] = {o: [] for o in election.options}
     util: dict[OptionId, list[Any]] = {o: [] for o in election.options}
     for key, t in types.items():
