@@ -96,6 +96,22 @@ async def _all(db: AsyncSession, query) -> list[Any]:
     return list((await db.execute(query)).scalars())
 
 
+async def _mine(
+    db: AsyncSession,
+    owner: Any,
+    uid: Any,
+    *,
+    order_by: str | None = "created_at",
+    leave_out: tuple[str, ...] = (),
+) -> list[dict[str, Any]]:
+    """Every row of `owner`'s table whose `owner` column is the person, oldest first."""
+    model = owner.class_
+    query = select(model).where(owner == uid)
+    if order_by is not None:
+        query = query.order_by(getattr(model, order_by))
+    return [_row(row, leave_out=leave_out) for row in await _all(db, query)]
+
+
 async def export_data(db: AsyncSession, viewer: Viewer, *, secret: str) -> dict[str, Any]:
     """Everything held about the signed-in person, ready for `json.dumps`. One query per kind of
     record (21 in all) whatever the amounts, plus the audit event of the export."""
@@ -129,12 +145,7 @@ async def export_data(db: AsyncSession, viewer: Viewer, *, secret: str) -> dict[
             **_row(user, leave_out=("password_hash",)),
             "has_password": user.password_hash is not None,
         },
-        "identities": [
-            _row(i)
-            for i in await _all(
-                db, select(OIDCIdentity).where(OIDCIdentity.user_id == uid).order_by("created_at")
-            )
-        ],
+        "identities": await _mine(db, OIDCIdentity.user_id, uid),
         "roles": [
             {"role": g.role, "organisation": slug, "created_at": _plain(g.created_at)}
             for g, slug in grants
@@ -150,30 +161,10 @@ async def export_data(db: AsyncSession, viewer: Viewer, *, secret: str) -> dict[
                 db, select(UserSession).where(UserSession.user_id == uid).order_by("created_at")
             )
         ],
-        "proposals": [
-            _row(p, leave_out=("search",))
-            for p in await _all(
-                db, select(Proposal).where(Proposal.author_id == uid).order_by("created_at")
-            )
-        ],
-        "supports": [
-            _row(s)
-            for s in await _all(
-                db, select(Support).where(Support.user_id == uid).order_by("created_at")
-            )
-        ],
-        "follows": [
-            _row(f)
-            for f in await _all(
-                db, select(CycleFollow).where(CycleFollow.user_id == uid).order_by("created_at")
-            )
-        ],
-        "posts": [
-            _row(p)
-            for p in await _all(
-                db, select(Post).where(Post.author_id == uid).order_by(Post.created_at)
-            )
-        ],
+        "proposals": await _mine(db, Proposal.author_id, uid, leave_out=("search",)),
+        "supports": await _mine(db, Support.user_id, uid),
+        "follows": await _mine(db, CycleFollow.user_id, uid),
+        "posts": await _mine(db, Post.author_id, uid),
         "post_revisions": [
             _row(r)
             for r in await _all(
@@ -183,31 +174,11 @@ async def export_data(db: AsyncSession, viewer: Viewer, *, secret: str) -> dict[
                 .order_by(PostRevision.replaced_at),
             )
         ],
-        "reactions": [
-            _row(r)
-            for r in await _all(
-                db,
-                select(Reaction).where(Reaction.user_id == uid).order_by(Reaction.created_at),
-            )
-        ],
-        "flags": [
-            _row(f)
-            for f in await _all(
-                db, select(Flag).where(Flag.user_id == uid).order_by(Flag.created_at)
-            )
-        ],
-        "read_positions": [
-            _row(r) for r in await _all(db, select(ReadPosition).where(ReadPosition.user_id == uid))
-        ],
-        "volunteering": [
-            _row(v)
-            for v in await _all(
-                db, select(Volunteer).where(Volunteer.user_id == uid).order_by("created_at")
-            )
-        ],
-        "voter_groups": [
-            _row(g) for g in await _all(db, select(VoterGroup).where(VoterGroup.user_id == uid))
-        ],
+        "reactions": await _mine(db, Reaction.user_id, uid),
+        "flags": await _mine(db, Flag.user_id, uid),
+        "read_positions": await _mine(db, ReadPosition.user_id, uid, order_by=None),
+        "volunteering": await _mine(db, Volunteer.user_id, uid),
+        "voter_groups": await _mine(db, VoterGroup.user_id, uid, order_by=None),
         "ballots": [
             {
                 **_row(b, leave_out=("submission_token", "group_key")),
@@ -220,45 +191,11 @@ async def export_data(db: AsyncSession, viewer: Viewer, *, secret: str) -> dict[
             }
             for b, seq in ballots
         ],
-        "endorsements": [
-            _row(e)
-            for e in await _all(
-                db, select(Endorsement).where(Endorsement.user_id == uid).order_by("created_at")
-            )
-        ],
-        "amendments": [
-            _row(a)
-            for a in await _all(
-                db, select(Amendment).where(Amendment.proposer_id == uid).order_by("created_at")
-            )
-        ],
-        "amendment_comments": [
-            _row(c)
-            for c in await _all(
-                db,
-                select(AmendmentComment)
-                .where(AmendmentComment.author_id == uid)
-                .order_by(AmendmentComment.created_at),
-            )
-        ],
-        "delivery_ratings": [
-            _row(r)
-            for r in await _all(
-                db,
-                select(DeliveryRating)
-                .where(DeliveryRating.user_id == uid)
-                .order_by(DeliveryRating.created_at),
-            )
-        ],
-        "notifications": [
-            _row(n)
-            for n in await _all(
-                db,
-                select(Notification)
-                .where(Notification.user_id == uid)
-                .order_by(Notification.created_at),
-            )
-        ],
+        "endorsements": await _mine(db, Endorsement.user_id, uid),
+        "amendments": await _mine(db, Amendment.proposer_id, uid),
+        "amendment_comments": await _mine(db, AmendmentComment.author_id, uid),
+        "delivery_ratings": await _mine(db, DeliveryRating.user_id, uid),
+        "notifications": await _mine(db, Notification.user_id, uid),
         # What the audit log records them doing, and what it records done to their account
         # (without naming who did it).
         "audit_events": [
