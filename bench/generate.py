@@ -411,6 +411,12 @@ async def generate(url: str, *, seed: int = 1, kinds: tuple[str, ...] = ("approv
         await connection.close()
     if world.spec_cycle is None:
         await published_specification(url, world)
+    await read_spec_version(url, world)
+    return world
+
+
+async def read_spec_version(url: str, world: World) -> None:
+    """The published version number of the world's specification."""
     connection = await asyncpg.connect(dbmod.plain_url(url))
     try:
         world.spec_version = await connection.fetchval(
@@ -418,7 +424,6 @@ async def generate(url: str, *, seed: int = 1, kinds: tuple[str, ...] = ("approv
         )
     finally:
         await connection.close()
-    return world
 
 
 def print_rates(world: World) -> None:

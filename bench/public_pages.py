@@ -22,7 +22,6 @@ import asyncio
 import uuid
 from dataclasses import dataclass
 
-import asyncpg
 from common import (
     Result,
     app_env,
@@ -35,9 +34,7 @@ from common import (
     serve,
     serve_process,
 )
-from generate import World, generate, published_specification
-
-from deliberate import db as dbmod
+from generate import World, generate, published_specification, read_spec_version
 
 S5_TARGET_200 = 0.5
 S5_TARGET_304 = 0.8
@@ -149,13 +146,7 @@ async def spec_only(url: str) -> World:
     unused = uuid.uuid4()
     world = World(unused, [], unused, unused, unused, unused, unused)
     await published_specification(url, world)
-    connection = await asyncpg.connect(dbmod.plain_url(url))
-    try:
-        world.spec_version = await connection.fetchval(
-            "SELECT published_version FROM specifications WHERE cycle_id = $1", world.spec_cycle
-        )
-    finally:
-        await connection.close()
+    await read_spec_version(url, world)
     return world
 
 
