@@ -27,6 +27,7 @@ from .model import (
     exact,
     natural_key,
     simplify,
+    weighted_totals,
 )
 from .scoring import borda_points
 
@@ -99,28 +100,16 @@ def _weighted_support(
     """Each project's weighted support and its per-group breakdown: the unweighted utilities
     are added per (weight object, group) and each sum multiplied by its weight once, which is
     exactly the sum of ``weight * utility`` per ballot without a Fraction product per ballot."""
-    buckets: dict[tuple[int, str | None], tuple[Number, dict[OptionId, Number]]] = {}
+    buckets: dict[tuple[int, str | None], tuple[Number, str | None, dict[OptionId, Number]]] = {}
     for b, u in zip(election.ballots, utils, strict=True):
         key = (id(b.weight), b.group)
         bucket = buckets.get(key)
         if bucket is None:
-            bucket = buckets[key] = (b.weight, {})
-        row = bucket[1]
+            bucket = buckets[key] = (b.weight, b.group, {})
+        row = bucket[2]
         for o, v in u.items():
             row[o] = row.get(o, 0) + v
-    total: dict[OptionId, Number] = dict.fromkeys(election.options, 0)
-    groups: dict[str, dict[OptionId, Number]] = {}
-    for (_, group), (weight, row) in buckets.items():
-        grouped = groups.setdefault(group, {}) if group is not None else None
-        for o, v in row.items():
-            value = weight * v
-            total[o] += value
-            if grouped is not None:
-                grouped[o] = grouped.get(o, 0) + value
-    return (
-        {o: simplify(v) for o, v in total.items()},
-        {g: {o: simplify(v) for o, v in row.items()} for g, row in groups.items()},
-    )
+    return weighted_totals(election.options, buckets.values())
 
 
 def _greedy_fill(
@@ -167,8 +156,16 @@ def greedy(
     option id order.
     """
     b, costs = _check_budget(election, budget)
-    utils = ballot_utilities(election, points, max_rank)
-    support, breakdown = _weighted_support(election, utils)
+    # Sums of approvals or points are the supports themselves (rankings' positional points
+    # depend on the longest ranking, so those are counted from the ballots).
+    sums = election.sums_of(("approvals", "points"), "greedy")
+    if sums is not None:
+        # Points left at 0 are no support (as ballot_utilities has it), so not in a breakdown.
+        rows = [(w, g, {o: v for o, v in row.items() if v}) for w, g, row in sums.rows]
+        support, breakdown = weighted_totals(election.options, rows)
+    else:
+        utils = ballot_utilities(election, points, max_rank)
+        support, breakdown = _weighted_support(election, utils)
     selected, ties = _greedy_fill(election.options, support, costs, b, [], "greedy order")
     ranking = sorted(election.options, key=lambda o: (-support[o], costs[o], natural_key(o)))
     return Result(
@@ -477,6 +474,7 @@ def mes(
         raise CountingError("comparison must be 'satisfaction', 'exclusion' or omitted")
     if arithmetic not in ("float", "exact"):
         raise CountingError("arithmetic must be 'float' or 'exact'")
+    election.ballots_needed("mes")
     b, costs = _check_budget(election, budget)
     inc = exact(increment)
     if inc <= 0:

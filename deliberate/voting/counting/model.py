@@ -177,9 +177,36 @@ class Ballot:
         return set(self.approvals or ())
 
 
+SUM_KINDS = ("approvals", "points", "borda")
+
+
+@dataclass(frozen=True, slots=True)
+class GroupSums:
+    """What an additive count needs of the ballots, in place of the ballots themselves.
+
+    For each set of voters carrying one weight (in practice a stakeholder group), ``rows``
+    holds that weight, the group (None: no group) and the unweighted sum over their ballots of
+    each option's contribution: 1 per approval (``kind`` "approvals"), the points given
+    ("points"), or standard Borda points of strict rankings ("borda"). Adding
+    ``weight * sum`` per row gives exactly what adding ``weight * contribution`` per ballot
+    gives, so a database can add up a city's ballots and the count stays exact. The ballots
+    are assumed valid: the methods' rules are checked on each ballot, not on sums.
+    """
+
+    kind: str
+    rows: list[tuple[Number, str | None, dict[OptionId, Number]]]
+
+    def __post_init__(self) -> None:
+        if self.kind not in SUM_KINDS:
+            raise CountingError(f"sums of {self.kind!r}: expected one of {', '.join(SUM_KINDS)}")
+
+
 @dataclass(slots=True)
 class Election:
-    """Options, ballots and (for participatory budgeting) costs and a budget."""
+    """Options, ballots and (for participatory budgeting) costs and a budget.
+
+    ``sums`` replaces the ballots for the additive methods (see GroupSums); the other methods
+    refuse an election given that way."""
 
     options: list[OptionId]
     ballots: list[Ballot]
@@ -187,6 +214,23 @@ class Election:
     budget: Number | None = None
     names: dict[OptionId, str] = field(default_factory=dict)
     meta: dict[str, str] = field(default_factory=dict)
+    sums: GroupSums | None = None
+
+    def ballots_needed(self, method: str) -> None:
+        """Raise CountingError when the method counts ballots one by one but got sums."""
+        if self.sums is not None:
+            raise CountingError(f"{method} counts each ballot: it cannot count from sums")
+
+    def sums_of(self, kinds: tuple[str, ...], method: str) -> GroupSums | None:
+        """The sums to count from (None: count the ballots), if they are of a usable kind."""
+        if self.sums is None:
+            return None
+        if self.sums.kind not in kinds:
+            raise CountingError(f"{method} cannot count from sums of {self.sums.kind}")
+        unknown = {o for _w, _g, row in self.sums.rows for o in row} - set(self.options)
+        if unknown:
+            raise CountingError(f"sums name unknown options {sorted(unknown, key=natural_key)}")
+        return self.sums
 
     def check(self) -> None:
         """Raise CountingError if a ballot names an unknown option or has a bad weight."""
@@ -330,6 +374,28 @@ def order_with_ties(
             )
         i = j + 1
     return opts, ties
+
+
+def weighted_totals(
+    options: Iterable[OptionId],
+    rows: Iterable[tuple[Number, str | None, Mapping[OptionId, Number]]],
+) -> tuple[dict[OptionId, Number], dict[str, dict[OptionId, Number]]]:
+    """Totals and per-group breakdown of ``weight * amount`` over (weight, group, amounts)
+    rows: each sum is multiplied by its weight once (Fraction arithmetic per ballot is what
+    made a city's count slow). Rows without a group count in the totals only."""
+    totals: dict[OptionId, Number] = dict.fromkeys(options, 0)
+    groups: dict[str, dict[OptionId, Number]] = {}
+    for weight, group, row in rows:
+        grouped = groups.setdefault(group, {}) if group is not None else None
+        for o, amount in row.items():
+            value = weight * amount
+            totals[o] += value
+            if grouped is not None:
+                grouped[o] = grouped.get(o, 0) + value
+    return (
+        {o: simplify(v) for o, v in totals.items()},
+        {g: {o: simplify(v) for o, v in row.items()} for g, row in groups.items()},
+    )
 
 
 def group_totals(ballots: Iterable[Ballot], contribution: Any) -> dict[str, dict[OptionId, Number]]:

@@ -72,6 +72,7 @@ def irv(election: Election, *, max_rank: int | None = None) -> Result:
     * Two finalists with exactly equal votes: both are reported in ``winners`` and the same
       backwards rule (then id order, first id favoured) picks the one ``selected``.
     """
+    election.ballots_needed("irv")
     params: dict[str, Any] = {"max_rank": max_rank}
     merged = _merge(election, "irv", params)
     keys = list(merged)
@@ -245,6 +246,7 @@ def schulze(
     """
     if strength not in ("winning_votes", "margins"):
         raise CountingError("strength must be 'winning_votes' or 'margins'")
+    election.ballots_needed("schulze")
     params: dict[str, Any] = {"strength": strength, "max_rank": max_rank}
     merged = _merge(election, "schulze", params)
     opts = election.options

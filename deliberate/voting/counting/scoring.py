@@ -25,6 +25,7 @@ from .model import (
     natural_key,
     order_with_ties,
     simplify,
+    weighted_totals,
 )
 
 Contribution = Callable[[Ballot], dict[OptionId, Number]]
@@ -45,9 +46,15 @@ def _sum_method(
     validator: Callable[[Ballot, dict[str, Any]], list[str]],
     seats: int = 1,
     base: Contribution | None = None,
+    sum_kind: str | None = None,
 ) -> Result:
     """Totals of ``contribution(ballot)`` (weighted). With ``base``, the same contribution
-    before the weight (``contribution(b) == weight * base(b)``): the faster exact sum."""
+    before the weight (``contribution(b) == weight * base(b)``): the faster exact sum, which
+    can also come as the election's sums of ``sum_kind`` instead of ballots."""
+    sums = election.sums_of((sum_kind,) if sum_kind and base else (), method)
+    if sums is not None:
+        totals, breakdown = weighted_totals(election.options, sums.rows)
+        return _finish(method, election, totals, params, seats, contribution, breakdown)
     election.check()
     problems: list[str] = []
     for b in election.ballots:
@@ -63,47 +70,34 @@ def _sum_method(
                 totals[o] += amount
         totals = {o: simplify(v) for o, v in totals.items()}
         return _finish(method, election, totals, params, seats, contribution)
-    totals, breakdown = _weighted_sums(election, base)
+    totals, breakdown = weighted_totals(election.options, _bucket_sums(election, base))
     return _finish(method, election, totals, params, seats, contribution, breakdown)
 
 
-def _weighted_sums(
+def _bucket_sums(
     election: Election, base: Contribution
-) -> tuple[dict[OptionId, Number], dict[str, dict[OptionId, Number]]]:
-    """Totals and the per-group breakdown of ``weight * base(ballot)``, exactly as summing each
-    ballot's weighted contribution gives, but adding whole numbers per (weight, group) first and
-    multiplying by each weight once: a vote has a handful of distinct weights, and Fraction
-    arithmetic per ballot is what made a city's count slow."""
+) -> list[tuple[Number, str | None, dict[OptionId, Number]]]:
+    """The unweighted sums of ``base(ballot)`` per (weight, group): what GroupSums carries.
+    Summed with each weight once (weighted_totals), exactly as adding each ballot's weighted
+    contribution gives: a vote has a handful of distinct weights."""
     # Keyed by the weight object's identity (ballots of one group share one object; hashing a
     # Fraction per ballot would cost more than the sum). Equal weights in two objects only make
     # two buckets, whose sums add up the same.
-    buckets: dict[tuple[int, str | None], tuple[Number, Counter[OptionId]]] = {}
+    buckets: dict[tuple[int, str | None], tuple[Number, str | None, Counter[OptionId]]] = {}
     approvals_only = base is _approval_base
     for b in election.ballots:
         key = (id(b.weight), b.group)
         bucket = buckets.get(key)
         if bucket is None:
-            bucket = buckets[key] = (b.weight, Counter())
-        row = bucket[1]
+            bucket = buckets[key] = (b.weight, b.group, Counter())
+        row = bucket[2]
         if approvals_only:
             # One per approved option: Counter.update counts an iterable in C.
             row.update(b.approvals or ())
             continue
         for o, amount in base(b).items():
             row[o] = row.get(o, 0) + amount
-    totals: dict[OptionId, Number] = dict.fromkeys(election.options, 0)
-    groups: dict[str, dict[OptionId, Number]] = {}
-    for (_, group), (weight, row) in buckets.items():
-        grouped = groups.setdefault(group, {}) if group is not None else None
-        for o, amount in row.items():
-            value = weight * amount
-            totals[o] += value
-            if grouped is not None:
-                grouped[o] = grouped.get(o, 0) + value
-    return (
-        {o: simplify(v) for o, v in totals.items()},
-        {g: {o: simplify(v) for o, v in row.items()} for g, row in groups.items()},
-    )
+    return list(buckets.values())
 
 
 def _finish(
@@ -175,6 +169,7 @@ def approval(
         validate_approval,
         seats,
         _approval_base,
+        "approvals",
     )
 
 
@@ -217,8 +212,9 @@ def score(
 
     if blank == "zero":
         return _sum_method(
-            "score", election, contribution, params, validate_score, seats, _points_base
+            "score", election, contribution, params, validate_score, seats, _points_base, "points"
         )
+    election.ballots_needed("score with blanks ignored")
     election.check()
     problems = [p for b in election.ballots for p in validate_score(b, params)]
     if problems:
@@ -287,6 +283,7 @@ def cumulative(
         validate_cumulative,
         seats,
         _points_base,
+        "points",
     )
 
 
@@ -332,6 +329,7 @@ def quadratic(
         validate_quadratic,
         seats,
         _points_base,
+        "points",
     )
 
 
@@ -405,7 +403,9 @@ def borda(
         return borda_points(b, m, pts)
 
     params = {"points": points, "max_rank": max_rank}
-    return _sum_method("borda", election, contribution, params, validate_ranking, seats, base)
+    # Sums of standard Borda points only: positional points depend on each ballot's tiers.
+    kind = "borda" if pts is None else None
+    return _sum_method("borda", election, contribution, params, validate_ranking, seats, base, kind)
 
 
 def ties_at_cutoff(result: Result, seats: int) -> list[Tie]:
