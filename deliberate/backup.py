@@ -413,6 +413,34 @@ class VerifyReport:
             yield "no cycles with ballots or tallies"
 
 
+async def _ballots_as_exported(connection: Any, cycle_id: Any, stored: Any) -> dict[str, Any]:
+    """The ballots as the open-data export will hold them (in no particular order), read with
+    plain SQL, each weighted by its group's weight as the tally recorded it: recounting these
+    ballot by ballot checks a result the app counted from per-group sums."""
+    weights = json.loads(stored["summary"]).get("weights", {})
+    options = await connection.fetch(
+        "SELECT position, title, cost FROM ballot_options WHERE cycle_id = $1 ORDER BY position",
+        cycle_id,
+    )
+    ballots = await connection.fetch(
+        "SELECT b.choice, coalesce(g.group_key, b.group_key) AS grp FROM ballots b "
+        "LEFT JOIN voter_groups g ON g.cycle_id = b.cycle_id AND g.user_id = b.voter_id "
+        "WHERE b.cycle_id = $1",
+        cycle_id,
+    )
+    return {
+        "method": stored["method"],
+        "budget": json.loads(stored["params"]).get("budget"),
+        "options": [
+            {"id": str(o["position"]), "title": o["title"], "cost": o["cost"]} for o in options
+        ],
+        "ballots": [
+            [f"v{i}", b["grp"], weights.get(b["grp"] or "", "1"), json.loads(b["choice"])]
+            for i, b in enumerate(ballots, start=1)
+        ],
+    }
+
+
 async def verify_database(database_url: str) -> VerifyReport:
     """Recompute every cycle's bulletin chain, and recount every stored tally from the export
     it was computed from. Plain SQL, so it also reads a database restored from an older
@@ -451,11 +479,14 @@ async def verify_database(database_url: str) -> VerifyReport:
                 entries[-1]["entry_hash"] if entries else None,
             )
             stored = await connection.fetchrow(
-                "SELECT result, export, ballots_counted FROM tallies WHERE cycle_id = $1",
+                "SELECT method, params, summary, result, export, ballots_counted "
+                "FROM tallies WHERE cycle_id = $1",
                 cycle["id"],
             )
             if stored is not None:
                 export = json.loads(stored["export"])
+                if not export:  # an additive count whose export nobody has asked for yet
+                    export = await _ballots_as_exported(connection, cycle["id"], stored)
                 result = json.loads(stored["result"])
                 try:
                     recounted = json.loads(json.dumps(exports.result_json(exports.count(export))))

@@ -18,6 +18,7 @@ from deliberate.voting.counting import (
     RANKED_METHODS,
     Ballot,
     Election,
+    GroupSums,
     Result,
     tally,
 )
@@ -49,7 +50,9 @@ def spreadsheet_safe(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
-def election_from_export(export: dict[str, Any]) -> Election:
+def election_from_export(export: dict[str, Any], sums: GroupSums | None = None) -> Election:
+    """The export as the counting engine's election; with ``sums``, counted from those instead
+    of the export's ballots (an additive count of the same ballots: see GroupSums)."""
     options = [str(o["id"]) for o in export["options"]]
     costs = {str(o["id"]): int(o["cost"] or 0) for o in export["options"]}
     names = {str(o["id"]): spreadsheet_safe(o["title"]) for o in export["options"]}
@@ -57,7 +60,7 @@ def election_from_export(export: dict[str, Any]) -> Election:
     weights: dict[str, Any] = {}
     ballots = []
     append = ballots.append
-    for voter, group, weight, choice in export["ballots"]:
+    for voter, group, weight, choice in export["ballots"] if sums is None else ():
         number = weights.get(weight)
         if number is None:
             number = weights[weight] = exact(weight)
@@ -86,13 +89,14 @@ def election_from_export(export: dict[str, Any]) -> Election:
         budget=int(export["budget"]) if budget_method else None,
         names=names,
         meta=meta,
+        sums=sums,
     )
 
 
-def count(export: dict[str, Any]) -> Result:
+def count(export: dict[str, Any], sums: GroupSums | None = None) -> Result:
     """The count, with the method's defaults only: the rules of the ballot were enforced on
     arrival, so nothing else is needed and anyone can repeat it with `deliberate tally`."""
-    return tally(export["method"], election_from_export(export))
+    return tally(export["method"], election_from_export(export, sums))
 
 
 def result_json(result: Result) -> dict[str, Any]:
@@ -122,13 +126,18 @@ def pb_text(export: dict[str, Any]) -> str:
     return write_pb(election, vote_type="approval")
 
 
-def preflib_kind(export: dict[str, Any]) -> str | None:
-    """PrefLib's .soi for ranked methods, when every weight is whole (PrefLib counts)."""
-    if export["method"] not in RANKED_METHODS:
+def preflib_kind(method: str, weights: list[str]) -> str | None:
+    """PrefLib's .soi for ranked methods, when every weight (exact text) is whole: PrefLib
+    counts ballots."""
+    if method not in RANKED_METHODS:
         return None
-    if any(exact(weight) != int(exact(weight)) for _v, _g, weight, _c in export["ballots"]):
+    if any(exact(weight) != int(exact(weight)) for weight in weights):
         return None
     return "soi"
+
+
+def export_weights(export: dict[str, Any]) -> list[str]:
+    return sorted({weight for _voter, _group, weight, _choice in export["ballots"]})
 
 
 def preflib_text(export: dict[str, Any]) -> str:

@@ -174,6 +174,8 @@ class Tally(Base):
     # Turnout and weights per group, payments per group: what the results page shows.
     summary: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
     ballots_counted: Mapped[int] = mapped_column(default=0)
-    # The anonymised open-data export the result was computed from (shuffled voter ids).
-    export: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
+    # The anonymised open-data export the result recounts from (shuffled voter ids): megabytes
+    # for a city, so loaded only when asked for (undefer, or service.tally_export, which also
+    # writes it the first time for a count made from sums: {} until then).
+    export: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, deferred=True)
     computed_at: Mapped[dt.datetime] = mapped_column(server_default=func.now())

@@ -23,11 +23,9 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import defer
-from sqlalchemy.orm.attributes import set_committed_value
 
 from deliberate import audit, ratelimit
 from deliberate.accounts.models import Organisation
@@ -47,6 +45,7 @@ from deliberate.voting.counting import (
     BUDGET_METHODS,
     RANKED_METHODS,
     CountingError,
+    GroupSums,
     group_weights,
     validate_ballot,
 )
@@ -1266,33 +1265,46 @@ async def bulletin_document(db: AsyncSession, cycle: Cycle) -> dict[str, Any]:
 async def build_export(db: AsyncSession, cycle: Cycle) -> dict[str, Any]:
     """The anonymised ballots with their weights from the server's record, shuffled and given
     new ids, ready for the count and the open-data files."""
+    definition, groups, export = await _export_header(db, cycle)
+    ballots = shuffled(await ballot_rows(db, cycle.id))
+    # Every weight is its voter's group's: computed and written as exact text once per group.
+    weights = compute_weights(definition, groups, Counter(group for _choice, group in ballots))
+    weight_texts = {group: str(weight) for group, weight in weights.items()}
+    export["ballots"] = [
+        [f"v{i}", group, weight_texts[group], choice]
+        for i, (choice, group) in enumerate(ballots, start=1)
+    ]
+    return export
+
+
+async def _export_header(
+    db: AsyncSession, cycle: Cycle
+) -> tuple[BallotDefinition, list[StakeholderGroupDef], dict[str, Any]]:
+    """The cycle's ballot definition, its groups, and the export without its ballots."""
     definition = await get_definition(db, cycle.id)
     if definition is None:
         raise WrongStage(lazy_gettext("This cycle has no ballot."))
     options = await get_options(db, cycle.id)
     groups = await cycle_groups(db, cycle.id)
-    ballots = shuffled(await ballot_rows(db, cycle.id))
-    # Every weight is its voter's group's: computed and written as exact text once per group.
-    weights = compute_weights(definition, groups, Counter(group for _choice, group in ballots))
-    weight_texts = {group: str(weight) for group, weight in weights.items()}
     organisation = await db.get(Organisation, cycle.organisation_id)
     params = effective_params(definition, cycle.budget)
-    return {
-        "cycle_id": str(cycle.id),
-        "title": cycle.title_en,
-        "organisation": organisation.name_en if organisation else "",
-        "method": definition.method,
-        "budget": params.get("budget"),
-        "weighting": definition.weighting,
-        "options": [
-            {"id": o.key, "title": o.title, "cost": o.cost, "proposal_id": str(o.proposal_id)}
-            for o in options
-        ],
-        "ballots": [
-            [f"v{i}", group, weight_texts[group], choice]
-            for i, (choice, group) in enumerate(ballots, start=1)
-        ],
-    }
+    return (
+        definition,
+        groups,
+        {
+            "cycle_id": str(cycle.id),
+            "title": cycle.title_en,
+            "organisation": organisation.name_en if organisation else "",
+            "method": definition.method,
+            "budget": params.get("budget"),
+            "weighting": definition.weighting,
+            "options": [
+                {"id": o.key, "title": o.title, "cost": o.cost, "proposal_id": str(o.proposal_id)}
+                for o in options
+            ],
+            "ballots": [],
+        },
+    )
 
 
 def shuffled(items: list[Any]) -> list[Any]:
@@ -1322,6 +1334,58 @@ async def ballot_rows(db: AsyncSession, cycle_id: uuid.UUID) -> list[list[Any]]:
     return json.loads(await db.scalar(BALLOT_ROWS, {"cycle_id": cycle_id}))
 
 
+# What each method adds up, when it adds up (counting.GroupSums): PostgreSQL sums a city's
+# ballots per stakeholder group, and the engine multiplies each sum by its group's weight.
+SUM_KINDS = {
+    "approval": "approvals",
+    "greedy": "approvals",
+    "score": "points",
+    "cumulative": "points",
+    "quadratic": "points",
+    "borda": "borda",
+}
+_GROUP = "coalesce(g.group_key, b.group_key)"
+_BALLOTS = """
+      FROM ballots b
+      LEFT JOIN voter_groups g ON g.cycle_id = b.cycle_id AND g.user_id = b.voter_id
+"""
+_SUMS = {
+    "approvals": f"""
+    SELECT {_GROUP}, a.option, count(*) {_BALLOTS}
+     CROSS JOIN LATERAL jsonb_array_elements_text(b.choice -> 'approvals') AS a(option)
+     WHERE b.cycle_id = :cycle_id GROUP BY 1, 2""",
+    "points": f"""
+    SELECT {_GROUP}, p.option, sum(p.amount::numeric) {_BALLOTS}
+     CROSS JOIN LATERAL jsonb_each_text(b.choice -> 'points') AS p(option, amount)
+     WHERE b.cycle_id = :cycle_id GROUP BY 1, 2""",
+    # Standard Borda of a strict ranking (the app's ballots rank each option once, no ties):
+    # the option in position k of m options earns m - k, one point per option below it.
+    "borda": f"""
+    SELECT {_GROUP}, r.option, sum(:options - r.position) {_BALLOTS}
+     CROSS JOIN LATERAL jsonb_array_elements_text(b.choice -> 'ranking')
+           WITH ORDINALITY AS r(option, position)
+     WHERE b.cycle_id = :cycle_id GROUP BY 1, 2""",
+}
+GROUP_COUNTS = text(f"SELECT {_GROUP}, count(*) {_BALLOTS} WHERE b.cycle_id = :cycle_id GROUP BY 1")
+
+
+async def ballot_group_counts(db: AsyncSession, cycle_id: uuid.UUID) -> Counter[str | None]:
+    """How many ballots each group (None: no group) cast."""
+    rows = await db.execute(GROUP_COUNTS, {"cycle_id": cycle_id})
+    return Counter({group: count for group, count in rows})
+
+
+async def ballot_sums(
+    db: AsyncSession, cycle_id: uuid.UUID, kind: str, options: int
+) -> dict[str | None, dict[str, int]]:
+    """Per group, the unweighted sum of each option's contributions (see SUM_KINDS)."""
+    rows = await db.execute(text(_SUMS[kind]), {"cycle_id": cycle_id, "options": options})
+    sums: dict[str | None, dict[str, int]] = {}
+    for group, option, amount in rows:
+        sums.setdefault(group, {})[option] = int(amount)
+    return sums
+
+
 def compute_weights(
     definition: BallotDefinition,
     groups: list[StakeholderGroupDef],
@@ -1340,14 +1404,19 @@ def compute_weights(
     return weights
 
 
-def summarise(export: dict[str, Any], result: Any, groups: list[StakeholderGroupDef]) -> dict:
-    per_group: dict[str, dict[str, Any]] = {}
-    # Count (group, weight) pairs first: a handful of distinct weights, 100,000 ballots.
-    pairs = Counter((group or "", weight) for _voter, group, weight, _choice in export["ballots"])
-    for (group, weight), count in pairs.items():
-        row = per_group.setdefault(group, {"ballots": 0, "voice": Fraction(0)})
-        row["ballots"] += count
-        row["voice"] += Fraction(weight) * count
+def summarise(
+    counts: Counter[str | None],
+    weights: dict[str | None, Fraction | int],
+    result: Any,
+    groups: list[StakeholderGroupDef],
+    export: dict[str, Any] | None = None,
+) -> dict:
+    """Ballots, share of ballots and share of voice per group, from each group's number of
+    ballots and its voters' weight; MES adds what each group paid (from the export's ballots)."""
+    per_group = {
+        group or "": {"ballots": count, "voice": Fraction(weights[group]) * count}
+        for group, count in counts.items()
+    }
     total = sum((r["ballots"] for r in per_group.values()), 0)
     total_voice = sum((r["voice"] for r in per_group.values()), Fraction(0))
     targets = {g.key: float(g.target_share) for g in groups}
@@ -1364,7 +1433,9 @@ def summarise(export: dict[str, Any], result: Any, groups: list[StakeholderGroup
             for key, row in per_group.items()
         },
     }
-    if result.payments:
+    # Exact, so the open-data files can say whether every weight is whole (PrefLib's counts).
+    summary["weights"] = {group or "": str(weight) for group, weight in weights.items()}
+    if result.payments and export is not None:
         summary["payments_by_group"] = exports.payments_by_group(export, result)
     return summary
 
@@ -1394,23 +1465,36 @@ async def _store_tally(db: AsyncSession, cycle: Cycle) -> Tally:
     # by an iterative method (MES, IRV) on a busy machine can pass the connection's 60 s idle
     # limit (deliberate/db.py), which would end the transaction and fail the close.
     await db.execute(text("SET LOCAL idle_in_transaction_session_timeout = '10min'"))
-    export = await build_export(db, cycle)
+    definition, groups, export = await _export_header(db, cycle)
+    counts = await ballot_group_counts(db, cycle.id)
+    weights = compute_weights(definition, groups, counts)
+    kind = SUM_KINDS.get(definition.method)
+    if kind is not None:
+        # An additive count needs only each group's sums: PostgreSQL adds up the ballots, and
+        # the open-data export (megabytes for a city) is written when first asked for
+        # (tally_export); the closed ballots cannot change, so it recounts to this result.
+        added = await ballot_sums(db, cycle.id, kind, len(export["options"]))
+        rows = [(weights[group], group, added.get(group, {})) for group in counts]
+        sums: GroupSums | None = GroupSums(kind, rows)
+        stored_export: dict[str, Any] = {}
+    else:
+        export = await build_export(db, cycle)
+        sums, stored_export = None, export
     try:
-        result = exports.count(export)
+        result = exports.count(export, sums)
     except CountingError:
         log.exception("tally_failed", cycle_id=str(cycle.id))
         raise
-    groups = await cycle_groups(db, cycle.id)
     values = {
         "method": export["method"],
         "params": {"budget": export["budget"]} if export["budget"] is not None else {},
         "result": exports.result_json(result),
-        "summary": summarise(export, result, groups),
-        "ballots_counted": len(export["ballots"]),
-        "export": export,
+        "summary": summarise(counts, weights, result, groups, stored_export or None),
+        "ballots_counted": sum(counts.values()),
+        "export": stored_export,
         "computed_at": utcnow(),
     }
-    # The new values are bound once (`excluded`): the export is megabytes to encode and parse.
+    # The new values are bound once (`excluded`): an export is megabytes to encode and parse.
     statement = insert(Tally).values(cycle_id=cycle.id, **values)
     await db.execute(
         statement.on_conflict_do_update(
@@ -1418,12 +1502,29 @@ async def _store_tally(db: AsyncSession, cycle: Cycle) -> Tally:
             set_={key: statement.excluded[key] for key in values},
         )
     )
-    # Not the export back from PostgreSQL: it is the dict in hand (megabytes for a city's vote).
-    tally = await db.get(Tally, cycle.id, populate_existing=True, options=[defer(Tally.export)])
-    assert tally is not None
-    set_committed_value(tally, "export", export)
-    log.info("tallied", cycle_id=str(cycle.id), ballots=len(export["ballots"]))
-    return tally
+    tally_row = await db.get(Tally, cycle.id, populate_existing=True)
+    assert tally_row is not None
+    log.info("tallied", cycle_id=str(cycle.id), ballots=values["ballots_counted"])
+    return tally_row
+
+
+async def tally_export(db: AsyncSession, cycle: Cycle) -> dict[str, Any]:
+    """The stored tally's open-data export, written the first time it is asked for.
+
+    An additive count is stored without it (store_tally). The row is locked while the export
+    is built, so two first readers get one shuffle, and it is kept from then on."""
+    stored = await db.scalar(
+        select(Tally.export).where(Tally.cycle_id == cycle.id).with_for_update()
+    )
+    if stored is None:
+        raise NotFound(lazy_gettext("The ballots are published when voting closes."))
+    if stored:
+        return stored
+    with no_cyclic_gc():
+        export = await build_export(db, cycle)
+    await db.execute(update(Tally).where(Tally.cycle_id == cycle.id).values(export=export))
+    log.info("tally_export_written", cycle_id=str(cycle.id), ballots=len(export["ballots"]))
+    return export
 
 
 # --- results -----------------------------------------------------------------------------------
@@ -1453,12 +1554,15 @@ async def results_page(db: AsyncSession, viewer: Viewer, cycle_id: uuid.UUID) ->
     ):
         export = await build_export(db, cycle)
         result = exports.count(export)
+        groups = await cycle_groups(db, cycle.id)
+        counts = Counter(group for _voter, group, _weight, _choice in export["ballots"])
+        weights = compute_weights(definition, groups, counts)
         tally = Tally(
             cycle_id=cycle.id,
             method=export["method"],
-            params={},
+            params={"budget": export["budget"]} if export["budget"] is not None else {},
             result=exports.result_json(result),
-            summary=summarise(export, result, await cycle_groups(db, cycle.id)),
+            summary=summarise(counts, weights, result, groups, export),
             ballots_counted=len(export["ballots"]),
             export={},
             computed_at=utcnow(),
@@ -1485,10 +1589,7 @@ async def results_page(db: AsyncSession, viewer: Viewer, cycle_id: uuid.UUID) ->
 
 async def published_export(db: AsyncSession, viewer: Viewer, cycle_id: uuid.UUID) -> dict:
     cycle = await cycles.get_cycle_row(db, cycle_id, viewer)
-    tally = await db.get(Tally, cycle.id)
-    if tally is None:
-        raise NotFound(lazy_gettext("The ballots are published when voting closes."))
-    return tally.export
+    return await tally_export(db, cycle)
 
 
 async def ballot_count(db: AsyncSession, cycle_id: uuid.UUID) -> int:

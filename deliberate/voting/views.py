@@ -414,7 +414,9 @@ def results_context(page: service.ResultsPage, locale: str) -> dict[str, Any]:
         "payments": payments,
         "budget": tally.method in BUDGET_METHODS,
         "explanation": {loc: _in_locale(explanation, loc) for loc in ("en", "cy")},
-        "preflib": exports.preflib_kind(tally.export) if tally.export else None,
+        "preflib": exports.preflib_kind(tally.method, list(tally.summary["weights"].values()))
+        if "weights" in tally.summary
+        else None,
     }
 
 
@@ -435,7 +437,7 @@ async def ballots_pb(request: Request) -> Response:
 async def ballots_preflib(request: Request) -> Response:
     ctx = request_context(request)
     export = await service.published_export(db_session(request), ctx.viewer, _cycle_id(request))
-    if exports.preflib_kind(export) is None:
+    if exports.preflib_kind(export["method"], exports.export_weights(export)) is None:
         raise NotFound(lazy_gettext("This vote has no PrefLib file: use the .pb file."))
     return _download(exports.preflib_text(export), "ballots.soi", "text/plain; charset=utf-8")
 

@@ -17,9 +17,11 @@ from vote.support import build_world, close_vote, declare, make_voters, vote, vo
 
 from deliberate.accounts.models import Role
 from deliberate.audit import AuditEvent
+from deliberate.cycles.models import Cycle
 from deliberate.cycles.service import move_cycle
 from deliberate.cycles.stages import Stage
 from deliberate.errors import WrongStage
+from deliberate.voting import service as voting
 from deliberate.voting.cli import main as voting_cli
 from deliberate.voting.models import BallotDefinition, BallotOption, CastBallot, Tally, VoterGroup
 
@@ -175,7 +177,8 @@ async def test_weights_come_only_from_the_server_record(app, db):
     assert (await db.get(VoterGroup, (cycle_id, user_id))).group_key == "carer"
     await close_vote(db, cycle_id)
     tally = (await db.execute(select(Tally))).scalar_one()
-    ((_voter, group, weight, choice),) = tally.export["ballots"]
+    export = await voting.tally_export(db, await db.get(Cycle, cycle_id))
+    ((_voter, group, weight, choice),) = export["ballots"]
     assert group == "carer" and Fraction(weight) == 1 and choice == {"approvals": ["1"]}
     assert tally.result["scores"]["1"] == 1
 
