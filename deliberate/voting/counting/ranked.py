@@ -8,22 +8,22 @@ ballot of weight 2 counts like two identical ballots.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
 from .model import (
-    Ballot,
     CountingError,
     Election,
     Number,
     OptionId,
     Result,
     Tie,
-    group_totals,
     natural_key,
     order_with_ties,
     simplify,
+    weighted_totals,
 )
 from .scoring import validate_ranking
 
@@ -42,16 +42,24 @@ def _merge(election: Election, method: str, params: Mapping[str, Any]) -> dict[T
     return merged
 
 
-def _share(weight: Number, n: int) -> Number:
-    return weight if n == 1 else simplify(Fraction(weight) / n)
-
-
-def _first_preferences(b: Ballot) -> dict[OptionId, Number]:
-    """A ballot's first tier, its weight split equally (group breakdown of ranked methods)."""
-    if not b.ranking:
-        return {}
-    top = b.ranking[0]
-    return dict.fromkeys(top, _share(b.weight, len(top)))
+def _first_preference_breakdown(election: Election) -> dict[str, dict[OptionId, Number]]:
+    """Per group, the first preferences (a first tier's options share the weight equally):
+    added up unweighted per (weight, group) and each sum multiplied by its weight once."""
+    buckets: dict[tuple[int, str | None], tuple[Number, str | None, dict[OptionId, Number]]] = {}
+    for b in election.ballots:
+        if b.group is None:
+            continue
+        key = (id(b.weight), b.group)
+        bucket = buckets.get(key)
+        if bucket is None:
+            bucket = buckets[key] = (b.weight, b.group, {})
+        if b.ranking:
+            top = b.ranking[0]
+            row = bucket[2]
+            part = 1 if len(top) == 1 else Fraction(1, len(top))
+            for o in top:
+                row[o] = row.get(o, 0) + part
+    return weighted_totals(election.options, buckets.values())[1]
 
 
 # --- instant-runoff -------------------------------------------------------------------------
@@ -76,7 +84,15 @@ def irv(election: Election, *, max_rank: int | None = None) -> Result:
     params: dict[str, Any] = {"max_rank": max_rank}
     merged = _merge(election, "irv", params)
     keys = list(merged)
-    weights = [merged[k] for k in keys]
+    # Counted in whole numbers: every weight times one common multiple of the weights'
+    # denominators and of the tier sizes (a tier's options share a ballot equally), so the
+    # sums are exact without Fraction arithmetic per transfer, which made a city's count slow.
+    # Figures are divided back for the result.
+    scale = math.lcm(
+        *(Fraction(w).denominator for w in merged.values()),
+        *range(1, max((len(t) for k in keys for t in k), default=1) + 1),
+    )
+    weights = [int(merged[k] * scale) for k in keys]
     n = len(keys)
     continuing: set[OptionId] = set(election.options)
     tally: dict[OptionId, Number] = dict.fromkeys(election.options, 0)
@@ -92,7 +108,7 @@ def irv(election: Election, *, max_rank: int | None = None) -> Result:
         for t in range(start, len(tiers)):
             live = tuple(o for o in tiers[t] if o in continuing)
             if live:
-                s = _share(weights[i], len(live))
+                s = weights[i] // len(live)  # exact: the scale is a multiple of the size
                 pos[i], members[i], share[i] = t, live, s
                 for o in live:
                     tally[o] += s
@@ -116,16 +132,22 @@ def irv(election: Election, *, max_rank: int | None = None) -> Result:
         # Higher in the most recent earlier round first; natural id order last.
         return (*(h[o] for h in reversed(history)),)
 
+    def unscaled(value: int) -> Number:
+        return simplify(Fraction(value, scale))
+
     while continuing:
-        snapshot = {o: simplify(tally[o]) for o in continuing}
+        snapshot = {o: tally[o] for o in continuing}
         history.append(snapshot)
         last_score.update(snapshot)
         active = sum(snapshot.values())
         rnd: dict[str, Any] = {
             "round": len(history),
-            "tallies": dict(sorted(snapshot.items(), key=lambda kv: natural_key(kv[0]))),
-            "continuing_total": simplify(active),
-            "exhausted": simplify(exhausted),
+            "tallies": {
+                o: unscaled(v)
+                for o, v in sorted(snapshot.items(), key=lambda kv: natural_key(kv[0]))
+            },
+            "continuing_total": unscaled(active),
+            "exhausted": unscaled(exhausted),
         }
         rounds.append(rnd)
         best = max(snapshot.values())
@@ -139,7 +161,9 @@ def irv(election: Election, *, max_rank: int | None = None) -> Result:
             winners = sorted(leaders, key=natural_key)
             order = _break(leaders, backwards_key, favour_high=True)
             selected = order[0]
-            ties.append(Tie(f"round {len(history)} final", winners, order, _IRV_RULE, value=best))
+            ties.append(
+                Tie(f"round {len(history)} final", winners, order, _IRV_RULE, value=unscaled(best))
+            )
             rnd["elected"] = selected
             break
         low = min(snapshot.values())
@@ -153,7 +177,7 @@ def irv(election: Election, *, max_rank: int | None = None) -> Result:
                     sorted(lowest, key=natural_key),
                     order,
                     _IRV_RULE + " (last in order is eliminated)",
-                    value=low,
+                    value=unscaled(low),
                 )
             )
         else:
@@ -181,10 +205,10 @@ def irv(election: Election, *, max_rank: int | None = None) -> Result:
         params=params,
         selected=[selected] if selected is not None else [],
         ranking=ranking,
-        scores={o: last_score.get(o, 0) for o in election.options},
+        scores={o: unscaled(last_score.get(o, 0)) for o in election.options},
         ties=ties,
         winners=winners,
-        group_breakdown=group_totals(election.ballots, _first_preferences),
+        group_breakdown=_first_preference_breakdown(election),
         rounds=rounds,
         notes=["score = votes held in the last round the option took part in"],
     )
@@ -290,7 +314,7 @@ def schulze(
         scores=beats,
         ties=ties,
         winners=winners,
-        group_breakdown=group_totals(election.ballots, _first_preferences),
+        group_breakdown=_first_preference_breakdown(election),
         rounds=[{"pairwise": pair, "strongest_paths": paths}],
         notes=["score = number of options beaten by strongest paths"],
     )
