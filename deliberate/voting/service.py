@@ -1512,14 +1512,17 @@ async def tally_export(db: AsyncSession, cycle: Cycle) -> dict[str, Any]:
     """The stored tally's open-data export, written the first time it is asked for.
 
     An additive count is stored without it (store_tally). The row is locked while the export
-    is built, so two first readers get one shuffle, and it is kept from then on."""
-    stored = await db.scalar(
-        select(Tally.export).where(Tally.cycle_id == cycle.id).with_for_update()
-    )
+    is built, so two first readers get one shuffle, and it is kept from then on; readers of a
+    written export take no lock."""
+    query = select(Tally.export).where(Tally.cycle_id == cycle.id)
+    stored = await db.scalar(query)
     if stored is None:
         raise NotFound(lazy_gettext("The ballots are published when voting closes."))
     if stored:
         return stored
+    stored = await db.scalar(query.with_for_update())
+    if stored:
+        return stored  # another reader wrote it while this one waited for the lock
     with no_cyclic_gc():
         export = await build_export(db, cycle)
     await db.execute(update(Tally).where(Tally.cycle_id == cycle.id).values(export=export))

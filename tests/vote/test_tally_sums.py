@@ -4,6 +4,7 @@ published ballots one by one gives; the open-data export is written when first a
 
 from __future__ import annotations
 
+import asyncio
 import json
 import random
 import uuid
@@ -109,3 +110,21 @@ async def test_methods_that_count_each_ballot_store_their_export_at_the_close(ap
     assert len(stored["ballots"]) == 120
     tally = await db.scalar(select(Tally).where(Tally.cycle_id == world.cycle.id))
     assert json.loads(json.dumps(exports.result_json(exports.count(stored)))) == tally.result
+
+
+async def test_two_first_readers_get_one_export(app, db):
+    world = await build_world(db, method="approval", weighting="equal_voice")
+    await cast_ballots(db, world.cycle.id, "approval", seed=3)
+    await close_vote(db, world.cycle.id)
+
+    async def first_download() -> dict:
+        async with app.state.sessionmaker() as session:
+            cycle = await session.get(Cycle, world.cycle.id)
+            export = await voting.tally_export(session, cycle)
+            await session.commit()
+            return export
+
+    one, other = await asyncio.gather(first_download(), first_download())
+    assert one == other  # the same shuffle: the second waited for the first's lock
+    stored = await db.scalar(select(Tally.export).where(Tally.cycle_id == world.cycle.id))
+    assert stored == one
