@@ -1344,29 +1344,52 @@ SUM_KINDS = {
     "quadratic": "points",
     "borda": "borda",
 }
-_GROUP = "coalesce(g.group_key, b.group_key)"
-_BALLOTS = """
-      FROM ballots b
-      LEFT JOIN voter_groups g ON g.cycle_id = b.cycle_id AND g.user_id = b.voter_id
-"""
+# Each ballot's group: its voter's declared group, or the one copied on it when the voter's
+# account was erased. (Written out in full in each query: SQL is never assembled from parts.)
 _SUMS = {
-    "approvals": f"""
-    SELECT {_GROUP}, a.option, count(*) {_BALLOTS}
-     CROSS JOIN LATERAL jsonb_array_elements_text(b.choice -> 'approvals') AS a(option)
-     WHERE b.cycle_id = :cycle_id GROUP BY 1, 2""",
-    "points": f"""
-    SELECT {_GROUP}, p.option, sum(p.amount::numeric) {_BALLOTS}
-     CROSS JOIN LATERAL jsonb_each_text(b.choice -> 'points') AS p(option, amount)
-     WHERE b.cycle_id = :cycle_id GROUP BY 1, 2""",
+    "approvals": text(
+        """
+        SELECT coalesce(g.group_key, b.group_key), a.option, count(*)
+          FROM ballots b
+          LEFT JOIN voter_groups g ON g.cycle_id = b.cycle_id AND g.user_id = b.voter_id
+         CROSS JOIN LATERAL jsonb_array_elements_text(b.choice -> 'approvals') AS a(option)
+         WHERE b.cycle_id = :cycle_id
+         GROUP BY 1, 2
+        """
+    ),
+    "points": text(
+        """
+        SELECT coalesce(g.group_key, b.group_key), p.option, sum(p.amount::numeric)
+          FROM ballots b
+          LEFT JOIN voter_groups g ON g.cycle_id = b.cycle_id AND g.user_id = b.voter_id
+         CROSS JOIN LATERAL jsonb_each_text(b.choice -> 'points') AS p(option, amount)
+         WHERE b.cycle_id = :cycle_id
+         GROUP BY 1, 2
+        """
+    ),
     # Standard Borda of a strict ranking (the app's ballots rank each option once, no ties):
     # the option in position k of m options earns m - k, one point per option below it.
-    "borda": f"""
-    SELECT {_GROUP}, r.option, sum(:options - r.position) {_BALLOTS}
-     CROSS JOIN LATERAL jsonb_array_elements_text(b.choice -> 'ranking')
-           WITH ORDINALITY AS r(option, position)
-     WHERE b.cycle_id = :cycle_id GROUP BY 1, 2""",
+    "borda": text(
+        """
+        SELECT coalesce(g.group_key, b.group_key), r.option, sum(:options - r.position)
+          FROM ballots b
+          LEFT JOIN voter_groups g ON g.cycle_id = b.cycle_id AND g.user_id = b.voter_id
+         CROSS JOIN LATERAL jsonb_array_elements_text(b.choice -> 'ranking')
+               WITH ORDINALITY AS r(option, position)
+         WHERE b.cycle_id = :cycle_id
+         GROUP BY 1, 2
+        """
+    ),
 }
-GROUP_COUNTS = text(f"SELECT {_GROUP}, count(*) {_BALLOTS} WHERE b.cycle_id = :cycle_id GROUP BY 1")
+GROUP_COUNTS = text(
+    """
+    SELECT coalesce(g.group_key, b.group_key), count(*)
+      FROM ballots b
+      LEFT JOIN voter_groups g ON g.cycle_id = b.cycle_id AND g.user_id = b.voter_id
+     WHERE b.cycle_id = :cycle_id
+     GROUP BY 1
+    """
+)
 
 
 async def ballot_group_counts(db: AsyncSession, cycle_id: uuid.UUID) -> Counter[str | None]:
@@ -1379,7 +1402,7 @@ async def ballot_sums(
     db: AsyncSession, cycle_id: uuid.UUID, kind: str, options: int
 ) -> dict[str | None, dict[str, int]]:
     """Per group, the unweighted sum of each option's contributions (see SUM_KINDS)."""
-    rows = await db.execute(text(_SUMS[kind]), {"cycle_id": cycle_id, "options": options})
+    rows = await db.execute(_SUMS[kind], {"cycle_id": cycle_id, "options": options})
     sums: dict[str | None, dict[str, int]] = {}
     for group, option, amount in rows:
         sums.setdefault(group, {})[option] = int(amount)
