@@ -536,27 +536,37 @@ async def list_proposals(
         if viewer_id
         else literal(False)
     )
-    query = (
-        select(Proposal, User.display_name, supported.label("supported"))
-        .outerjoin(User, User.id == Proposal.author_id)
-        .where(*conditions)
-    )
+    order: list[Any]
     if params.sort == "relevance" and tsquery is not None:
-        query = query.order_by(
+        order = [
             func.ts_rank(Proposal.search, tsquery).desc(),
             Proposal.support_count.desc(),
             Proposal.id,
-        )
+        ]
     elif params.sort == "newest":
-        query = query.order_by(Proposal.created_at.desc(), Proposal.id)
+        order = [Proposal.created_at.desc(), Proposal.id]
     elif params.sort == "random":
         # A stable shuffle per visitor: the same seed gives the same order on every page.
-        query = query.order_by(func.md5(cast(Proposal.id, Text) + params.seed))
+        order = [func.md5(cast(Proposal.id, Text) + params.seed)]
     else:
-        query = query.order_by(
-            Proposal.support_count.desc(), Proposal.created_at.desc(), Proposal.id
-        )
-    query = query.limit(PAGE_SIZE).offset((params.page - 1) * PAGE_SIZE)
+        order = [Proposal.support_count.desc(), Proposal.created_at.desc(), Proposal.id]
+    # The page's ids first (narrow rows, skipped through cheaply), then the 20 whole rows with
+    # their authors and the viewer's supports: joining and probing every skipped row made page
+    # 250 of a city's list three times slower than page 1.
+    page = (
+        select(Proposal.id)
+        .where(*conditions)
+        .order_by(*order)
+        .limit(PAGE_SIZE)
+        .offset((params.page - 1) * PAGE_SIZE)
+        .subquery("page")
+    )
+    query = (
+        select(Proposal, User.display_name, supported.label("supported"))
+        .join(page, page.c.id == Proposal.id)
+        .outerjoin(User, User.id == Proposal.author_id)
+        .order_by(*order)
+    )
     rows = [ProposalRow(row[0], row[1], bool(row[2])) for row in await db.execute(query)]
     pages = max(1, -(-int(total) // PAGE_SIZE))
     return ProposalPage(rows, int(total), params.page, pages, int(supports_used or 0))

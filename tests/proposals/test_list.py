@@ -124,3 +124,36 @@ async def test_query_count_is_the_same_on_every_page_and_for_any_size(app, db):
 async def test_unknown_cycle_is_404(client):
     response = await client.get(f"/cycles/{uuid.uuid4()}/proposals")
     assert response.status_code == 404
+
+
+async def test_pages_hold_every_proposal_once_in_the_chosen_order(app, db):
+    organisation = await make_organisation(db)
+    cycle = await make_cycle(db, organisation)
+    author = await make_user(db)
+    await _bulk(db, cycle.id, author.id, 55)  # supports n % 50: equal counts on some
+    expected = {
+        "support": "SELECT title FROM proposals WHERE cycle_id = :c "
+        "ORDER BY support_count DESC, created_at DESC, id",
+        "newest": "SELECT title FROM proposals WHERE cycle_id = :c ORDER BY created_at DESC, id",
+    }
+    async with Browser(app) as browser:
+        for sort, query in expected.items():
+            listed = []
+            for page in (1, 2, 3):
+                response = await browser.get(
+                    f"/cycles/{cycle.id}/proposals?sort={sort}&page={page}"
+                )
+                listed += titles(response)
+            in_order = (
+                await db.execute(
+                    text(query),
+                    {"c": cycle.id},
+                )
+            ).scalars()
+            assert listed == list(in_order), sort
+        shuffled = []
+        for page in (1, 2, 3):
+            shuffled += titles(
+                await browser.get(f"/cycles/{cycle.id}/proposals?sort=random&page={page}")
+            )
+        assert sorted(shuffled) == sorted(listed) and len(set(shuffled)) == 55
