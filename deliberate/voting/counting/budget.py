@@ -215,6 +215,14 @@ class _MES:
         self.eps = 0 if exact_mode else 1e-9
         self.rank = names_order
         self.near_tie = False
+        # Each project's first lower bound on rho, cost / (supporters' weighted utility), is the
+        # same in every run of add1: computed once (it was most of a city's count).
+        w = prof.weight
+        self.first_bounds: dict[OptionId, Any] = {}
+        for c, sup in prof.supporters.items():
+            if prof.cost[c] > 0 and sup:
+                total_util = sum(w[t] * a for t, a in zip(sup, prof.util[c], strict=True))
+                self.first_bounds[c] = prof.cost[c] / total_util
 
     def run(self, endowment: Number) -> _Run:
         self.near_tie = False
@@ -224,11 +232,7 @@ class _MES:
         budget = [wt * e for wt in w]
         bpw = [e] * len(w)  # budget per unit of weight
         eps = self.eps
-        remaining: dict[OptionId, Any] = {}
-        for c, sup in p.supporters.items():
-            if p.cost[c] > 0 and sup:
-                total_util = sum(w[t] * a for t, a in zip(sup, p.util[c], strict=True))
-                remaining[c] = p.cost[c] / total_util  # lower bound on rho
+        remaining: dict[OptionId, Any] = dict(self.first_bounds)  # lower bounds on rho
         winners: list[OptionId] = []
         rhos: list[Any] = []
         paid: dict[OptionId, dict[int, Any]] = {}
