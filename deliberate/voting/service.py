@@ -1492,27 +1492,29 @@ async def _store_tally(db: AsyncSession, cycle: Cycle) -> Tally:
     counts = await ballot_group_counts(db, cycle.id)
     weights = compute_weights(definition, groups, counts)
     kind = SUM_KINDS.get(definition.method)
+    sums: GroupSums | None = None
     if kind is not None:
-        # An additive count needs only each group's sums: PostgreSQL adds up the ballots, and
-        # the open-data export (megabytes for a city) is written when first asked for
-        # (tally_export); the closed ballots cannot change, so it recounts to this result.
+        # An additive count needs only each group's sums: PostgreSQL adds up the ballots.
         added = await ballot_sums(db, cycle.id, kind, len(export["options"]))
         rows = [(weights[group], group, added.get(group, {})) for group in counts]
-        sums: GroupSums | None = GroupSums(kind, rows)
-        stored_export: dict[str, Any] = {}
+        sums = GroupSums(kind, rows)
     else:
         export = await build_export(db, cycle)
-        sums, stored_export = None, export
     try:
         result = exports.count(export, sums)
     except CountingError:
         log.exception("tally_failed", cycle_id=str(cycle.id))
         raise
+    # The open-data export (megabytes for a city) is written when first asked for
+    # (tally_export): the closed ballots cannot change, and every count but MES is exact, so any
+    # shuffle of them recounts to this result. MES's figures are floats whose last digits
+    # depend on the order the ballots are added in: its export is stored now, in that order.
+    stored_export = export if definition.method == "mes" else {}
     values = {
         "method": export["method"],
         "params": {"budget": export["budget"]} if export["budget"] is not None else {},
         "result": exports.result_json(result),
-        "summary": summarise(counts, weights, result, groups, stored_export or None),
+        "summary": summarise(counts, weights, result, groups, export if sums is None else None),
         "ballots_counted": sum(counts.values()),
         "export": stored_export,
         "computed_at": utcnow(),
