@@ -9,7 +9,7 @@ import time
 
 from helpers import count_rows, csrf_from, soup
 from sqlalchemy import text
-from vote.support import build_world, make_voters, voter_browser
+from vote.support import build_world, declare_carers, make_voters, voter_browser
 
 from deliberate import db as dbmod
 
@@ -26,14 +26,7 @@ async def test_voters_queue_for_a_busy_pool_instead_of_failing(app, db):
     world = await build_world(db, method="approval")
     cycle_id = world.cycle.id
     voters = await make_voters(db, VOTERS)
-    await db.execute(
-        text(
-            "INSERT INTO voter_groups (cycle_id, user_id, group_key) "
-            "SELECT :c, unnest(CAST(:u AS uuid[])), 'carer'"
-        ),
-        {"c": cycle_id, "u": [user_id for user_id, _ in voters]},
-    )
-    await db.commit()
+    await declare_carers(db, cycle_id, voters)
 
     async def cast(session: str, index: int) -> tuple[int, float]:
         async with voter_browser(app, session) as browser:

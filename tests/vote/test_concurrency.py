@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 from helpers import count_rows
 from sqlalchemy import select, text
 from sqlalchemy.ext.asyncio import AsyncSession
-from vote.support import build_world, make_voters, voter_browser
+from vote.support import build_world, declare_carers, make_voters, voter_browser
 
 from deliberate import db as dbmod
 from deliberate.cycles.service import move_cycle
@@ -35,14 +35,7 @@ async def test_200_voters_casting_while_the_vote_closes(app, db):
     world = await build_world(db, method="mes", params={"budget": 100_000})
     cycle_id = world.cycle.id
     voters = await make_voters(db, VOTERS)
-    await db.execute(
-        text(
-            "INSERT INTO voter_groups (cycle_id, user_id, group_key) "
-            "SELECT :c, unnest(CAST(:u AS uuid[])), 'carer'"
-        ),
-        {"c": cycle_id, "u": [user_id for user_id, _ in voters]},
-    )
-    await db.commit()
+    await declare_carers(db, cycle_id, voters)
     secret = str(app.state.settings.secret_key)
     acknowledged: dict[str, str] = {}  # voter id -> submission token
     refused: list[str] = []
