@@ -1267,14 +1267,21 @@ async def build_export(db: AsyncSession, cycle: Cycle) -> dict[str, Any]:
     new ids, ready for the count and the open-data files."""
     definition, groups, export = await _export_header(db, cycle)
     ballots = shuffled(await ballot_rows(db, cycle.id))
-    # Every weight is its voter's group's: computed and written as exact text once per group.
     weights = compute_weights(definition, groups, Counter(group for _choice, group in ballots))
+    _add_ballots(export, ballots, weights)
+    return export
+
+
+def _add_ballots(
+    export: dict[str, Any], ballots: list[list[Any]], weights: dict[str | None, Fraction | int]
+) -> None:
+    """The shuffled [choice, group] rows into the export, with new ids and their group's weight
+    (every weight is its voter's group's: written as exact text once per group)."""
     weight_texts = {group: str(weight) for group, weight in weights.items()}
     export["ballots"] = [
         [f"v{i}", group, weight_texts[group], choice]
         for i, (choice, group) in enumerate(ballots, start=1)
     ]
-    return export
 
 
 async def _export_header(
@@ -1483,42 +1490,74 @@ async def store_tally(db: AsyncSession, cycle: Cycle) -> Tally:
         return await _store_tally(db, cycle)
 
 
-async def _store_tally(db: AsyncSession, cycle: Cycle) -> Tally:
-    # The count runs between two statements of the closing transaction: a city's vote counted
-    # by an iterative method (MES, IRV) on a busy machine can pass the connection's 60 s idle
-    # limit (deliberate/db.py), which would end the transaction and fail the close.
-    await db.execute(text("SET LOCAL idle_in_transaction_session_timeout = '10min'"))
+@dataclass
+class CycleCount:
+    """A cycle's ballots counted: the export (its ballots only when they were read, i.e.
+    ``sums`` is None), the ballots and weight per group, and the result."""
+
+    definition: BallotDefinition
+    groups: list[StakeholderGroupDef]
+    export: dict[str, Any]
+    counts: Counter[str | None]
+    weights: dict[str | None, Fraction | int]
+    sums: GroupSums | None
+    result: Any
+
+    def tally_values(self) -> dict[str, Any]:
+        """The tally's columns but its export (stored or not by the caller)."""
+        budget = self.export["budget"]
+        return {
+            "method": self.export["method"],
+            "params": {"budget": budget} if budget is not None else {},
+            "result": exports.result_json(self.result),
+            "summary": summarise(
+                self.counts,
+                self.weights,
+                self.result,
+                self.groups,
+                self.export if self.sums is None else None,
+            ),
+            "ballots_counted": sum(self.counts.values()),
+            "computed_at": utcnow(),
+        }
+
+
+async def count_cycle(db: AsyncSession, cycle: Cycle) -> CycleCount:
+    """Count the cycle's ballots as they stand: an additive method from the per-group sums
+    PostgreSQL adds up, any other from the shuffled export's ballots."""
     definition, groups, export = await _export_header(db, cycle)
-    counts = await ballot_group_counts(db, cycle.id)
-    weights = compute_weights(definition, groups, counts)
     kind = SUM_KINDS.get(definition.method)
     sums: GroupSums | None = None
     if kind is not None:
-        # An additive count needs only each group's sums: PostgreSQL adds up the ballots.
+        counts = await ballot_group_counts(db, cycle.id)
+        weights = compute_weights(definition, groups, counts)
         added = await ballot_sums(db, cycle.id, kind, len(export["options"]))
-        rows = [(weights[group], group, added.get(group, {})) for group in counts]
-        sums = GroupSums(kind, rows)
+        sums = GroupSums(kind, [(weights[g], g, added.get(g, {})) for g in counts])
     else:
-        export = await build_export(db, cycle)
+        ballots = shuffled(await ballot_rows(db, cycle.id))
+        counts = Counter(group for _choice, group in ballots)
+        weights = compute_weights(definition, groups, counts)
+        _add_ballots(export, ballots, weights)
     try:
         result = exports.count(export, sums)
     except CountingError:
         log.exception("tally_failed", cycle_id=str(cycle.id))
         raise
+    return CycleCount(definition, groups, export, counts, weights, sums, result)
+
+
+async def _store_tally(db: AsyncSession, cycle: Cycle) -> Tally:
+    # The count runs between two statements of the closing transaction: a city's vote counted
+    # by an iterative method (MES, IRV) on a busy machine can pass the connection's 60 s idle
+    # limit (deliberate/db.py), which would end the transaction and fail the close.
+    await db.execute(text("SET LOCAL idle_in_transaction_session_timeout = '10min'"))
+    counted = await count_cycle(db, cycle)
     # The open-data export (megabytes for a city) is written when first asked for
     # (tally_export): the closed ballots cannot change, and every count but MES is exact, so any
     # shuffle of them recounts to this result. MES's figures are floats whose last digits
     # depend on the order the ballots are added in: its export is stored now, in that order.
-    stored_export = export if definition.method == "mes" else {}
-    values = {
-        "method": export["method"],
-        "params": {"budget": export["budget"]} if export["budget"] is not None else {},
-        "result": exports.result_json(result),
-        "summary": summarise(counts, weights, result, groups, export if sums is None else None),
-        "ballots_counted": sum(counts.values()),
-        "export": stored_export,
-        "computed_at": utcnow(),
-    }
+    values = counted.tally_values()
+    values["export"] = counted.export if counted.definition.method == "mes" else {}
     # The new values are bound once (`excluded`): an export is megabytes to encode and parse.
     statement = insert(Tally).values(cycle_id=cycle.id, **values)
     await db.execute(
@@ -1580,21 +1619,8 @@ async def results_page(db: AsyncSession, viewer: Viewer, cycle_id: uuid.UUID) ->
         and definition.results_visibility == "live"
         and cycle.current_stage == Stage.VOTING
     ):
-        export = await build_export(db, cycle)
-        result = exports.count(export)
-        groups = await cycle_groups(db, cycle.id)
-        counts = Counter(group for _voter, group, _weight, _choice in export["ballots"])
-        weights = compute_weights(definition, groups, counts)
-        tally = Tally(
-            cycle_id=cycle.id,
-            method=export["method"],
-            params={"budget": export["budget"]} if export["budget"] is not None else {},
-            result=exports.result_json(result),
-            summary=summarise(counts, weights, result, groups, export),
-            ballots_counted=len(export["ballots"]),
-            export={},
-            computed_at=utcnow(),
-        )
+        counted = await count_cycle(db, cycle)
+        tally = Tally(cycle_id=cycle.id, export={}, **counted.tally_values())
         live = True
     size = int(
         await db.scalar(

@@ -10,6 +10,7 @@ import random
 import uuid
 
 import pytest
+from helpers import Browser, soup
 from sqlalchemy import select, text
 from vote.support import build_world, close_vote, make_voters
 
@@ -134,3 +135,22 @@ async def test_two_first_readers_get_one_export(app, db):
     assert one == other  # the same shuffle: the second waited for the first's lock
     stored = await db.scalar(select(Tally.export).where(Tally.cycle_id == world.cycle.id))
     assert stored == one
+
+
+@pytest.mark.parametrize(("method", "kind"), [("approval", "approval"), ("mes", "approval")])
+async def test_live_results_show_the_count_so_far(app, db, method, kind):
+    world = await build_world(db, method=method, weighting="equal_voice", visibility="live")
+    await cast_ballots(db, world.cycle.id, kind, seed=11)
+    async with Browser(app) as reader:
+        page = await reader.get(f"/cycles/{world.cycle.id}/results")
+    assert page.status_code == 200
+    assert "these are the results so far" in page.text
+    rows = soup(page).select("section[aria-labelledby=ranking-heading] table tbody tr")
+    assert len(rows) == 4
+    # The same count as the export's ballots give, whichever way it was made.
+    cycle = await db.get(Cycle, world.cycle.id)
+    expected = exports.count(await voting.build_export(db, cycle))
+    shown = [row.find("a").get_text(strip=True) for row in rows]
+    titles = {str(i + 1): p.title for i, p in enumerate(world.proposals)}
+    assert shown == [titles[o] for o in expected.ranking]
+    assert await db.scalar(select(Tally).where(Tally.cycle_id == world.cycle.id)) is None
