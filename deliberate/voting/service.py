@@ -1341,6 +1341,41 @@ async def ballot_rows(db: AsyncSession, cycle_id: uuid.UUID) -> list[list[Any]]:
     return json.loads(await db.scalar(BALLOT_ROWS, {"cycle_id": cycle_id}))
 
 
+# The distinct ballots of each group with how many cast each, for a method that counts ballot
+# by ballot: a ballot of weight 2 counts exactly like two identical ballots, so the count reads
+# and builds each distinct ballot once, and no method depends on the ballots' order.
+BALLOT_PROFILE = text(
+    """
+    SELECT coalesce(json_agg(json_build_array(p.choice, p.grp, p.n)), '[]')::text
+      FROM (SELECT b.choice, coalesce(g.group_key, b.group_key) AS grp, count(*) AS n
+              FROM ballots b
+              LEFT JOIN voter_groups g ON g.cycle_id = b.cycle_id AND g.user_id = b.voter_id
+             WHERE b.cycle_id = :cycle_id
+             GROUP BY 1, 2) p
+    """
+)
+
+
+async def ballot_profile(db: AsyncSession, cycle_id: uuid.UUID) -> list[list[Any]]:
+    """The cycle's distinct ballots per group as [choice, group or None, how many]."""
+    return json.loads(await db.scalar(BALLOT_PROFILE, {"cycle_id": cycle_id}))
+
+
+def _profile_ballots(
+    profile: list[list[Any]], weights: dict[str | None, Fraction | int]
+) -> list[list[Any]]:
+    """The profile as export-style ballots [id, group, weight text, choice], each distinct
+    ballot once with its group's weight times its number (each such text written once)."""
+    texts: dict[tuple[str | None, int], str] = {}
+    out = []
+    for i, (choice, group, n) in enumerate(profile, start=1):
+        weight = texts.get((group, n))
+        if weight is None:
+            weight = texts[(group, n)] = str(weights[group] * n)
+        out.append([f"t{i}", group, weight, choice])
+    return out
+
+
 # What each method adds up, when it adds up (counting.GroupSums): PostgreSQL sums a city's
 # ballots per stakeholder group, and the engine multiplies each sum by its group's weight.
 SUM_KINDS = {
@@ -1492,8 +1527,9 @@ async def store_tally(db: AsyncSession, cycle: Cycle) -> Tally:
 
 @dataclass
 class CycleCount:
-    """A cycle's ballots counted: the export (its ballots only when they were read, i.e.
-    ``sums`` is None), the ballots and weight per group, and the result."""
+    """A cycle's ballots counted: what was counted (the export's header, with each group's
+    distinct ballots once, weighted by their number, when ``sums`` is None), the ballots and
+    weight per group, and the result."""
 
     definition: BallotDefinition
     groups: list[StakeholderGroupDef]
@@ -1524,7 +1560,7 @@ class CycleCount:
 
 async def count_cycle(db: AsyncSession, cycle: Cycle) -> CycleCount:
     """Count the cycle's ballots as they stand: an additive method from the per-group sums
-    PostgreSQL adds up, any other from the shuffled export's ballots."""
+    PostgreSQL adds up, any other from each group's distinct ballots with their numbers."""
     definition, groups, export = await _export_header(db, cycle)
     kind = SUM_KINDS.get(definition.method)
     sums: GroupSums | None = None
@@ -1533,17 +1569,20 @@ async def count_cycle(db: AsyncSession, cycle: Cycle) -> CycleCount:
         weights = compute_weights(definition, groups, counts)
         added = await ballot_sums(db, cycle.id, kind, len(export["options"]))
         sums = GroupSums(kind, [(weights[g], g, added.get(g, {})) for g in counts])
+        counted = export
     else:
-        ballots = shuffled(await ballot_rows(db, cycle.id))
-        counts = Counter(group for _choice, group in ballots)
+        profile = await ballot_profile(db, cycle.id)
+        counts = Counter()
+        for _choice, group, n in profile:
+            counts[group] += n
         weights = compute_weights(definition, groups, counts)
-        _add_ballots(export, ballots, weights)
+        counted = dict(export, ballots=_profile_ballots(profile, weights))
     try:
-        result = exports.count(export, sums)
+        result = exports.count(counted, sums)
     except CountingError:
         log.exception("tally_failed", cycle_id=str(cycle.id))
         raise
-    return CycleCount(definition, groups, export, counts, weights, sums, result)
+    return CycleCount(definition, groups, counted, counts, weights, sums, result)
 
 
 async def _store_tally(db: AsyncSession, cycle: Cycle) -> Tally:
@@ -1553,11 +1592,11 @@ async def _store_tally(db: AsyncSession, cycle: Cycle) -> Tally:
     await db.execute(text("SET LOCAL idle_in_transaction_session_timeout = '10min'"))
     counted = await count_cycle(db, cycle)
     # The open-data export (megabytes for a city) is written when first asked for
-    # (tally_export): the closed ballots cannot change, and every count but MES is exact, so any
-    # shuffle of them recounts to this result. MES's figures are floats whose last digits
-    # depend on the order the ballots are added in: its export is stored now, in that order.
+    # (tally_export): the closed ballots cannot change, and no count depends on the ballots'
+    # order (MES, whose figures are floats, orders its voter types itself), so any shuffle of
+    # them recounts to this result.
     values = counted.tally_values()
-    values["export"] = counted.export if counted.definition.method == "mes" else {}
+    values["export"] = {}
     # The new values are bound once (`excluded`): an export is megabytes to encode and parse.
     statement = insert(Tally).values(cycle_id=cycle.id, **values)
     await db.execute(

@@ -408,6 +408,14 @@ def _profile(
         members[t].append((b.voter, w))
     for (t, _), (w, n) in counts.items():
         weight[t] += w * n
+    # Types in one canonical order (by their ballot), so the floating-point arithmetic, and
+    # so every figure, is the same whatever order the ballots come in: a shuffled export of the
+    # same ballots recounts to exactly the same result.
+    keys = sorted(types)
+    before = [types[key] for key in keys]
+    weight = [weight[t] for t in before]
+    members = [members[t] for t in before]
+    types = {key: t for t, key in enumerate(keys)}
     supporters: dict[OptionId, list[int]] = {o: [] for o in election.options}
     util: dict[OptionId, list[Any]] = {o: [] for o in election.options}
     for key, t in types.items():
