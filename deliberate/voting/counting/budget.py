@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
+
 from .model import (
     Ballot,
     CountingError,
@@ -188,7 +190,8 @@ class _Profile:
     """Voters merged into types (identical ballots): types keep equal budgets throughout."""
 
     weight: list[Any]  # per type, in the arithmetic in use
-    members: list[list[tuple[str, Number]]]  # per type: (voter id, exact weight)
+    members: list[list[tuple[str, int]]]  # per type: (voter id, weight over a denominator)
+    total: list[int]  # per type: its members' weights added, over the same denominator
     supporters: dict[OptionId, list[int]]  # project -> type indices
     util: dict[OptionId, list[Any]]  # project -> utility per unit weight, aligned
     uniform: dict[OptionId, Any]  # project -> common utility, when all supporters agree
@@ -200,21 +203,16 @@ class _Profile:
 class _Run:
     winners: list[OptionId]
     rhos: list[Any]
-    paid: dict[OptionId, dict[int, Any]]
+    paid: dict[OptionId, Any]  # project -> {type: amount}, or (types, amounts) arrays
     ties: list[Tie]
 
 
 class _MES:
-    """One fixed-budget MES computation, in floats or in exact Fractions."""
+    """One fixed-budget MES computation in exact Fractions (floats: ``_FloatMES``)."""
 
-    def __init__(self, prof: _Profile, exact_mode: bool, names_order: dict[str, int]):
+    def __init__(self, prof: _Profile, names_order: dict[str, int]):
         self.p = prof
-        self.exact = exact_mode
-        # In floats, values this close are treated as possibly equal: the caller then
-        # recomputes the run exactly, so float rounding never decides an outcome.
-        self.eps = 0 if exact_mode else 1e-9
         self.rank = names_order
-        self.near_tie = False
         # Each project's first lower bound on rho, cost / (supporters' weighted utility), is the
         # same in every run of add1: computed once (it was most of a city's count).
         w = prof.weight
@@ -225,13 +223,11 @@ class _MES:
                 self.first_bounds[c] = prof.cost[c] / total_util
 
     def run(self, endowment: Number) -> _Run:
-        self.near_tie = False
         p = self.p
-        e = Fraction(endowment) if self.exact else float(endowment)
+        e = Fraction(endowment)
         w = p.weight
         budget = [wt * e for wt in w]
         bpw = [e] * len(w)  # budget per unit of weight
-        eps = self.eps
         remaining: dict[OptionId, Any] = dict(self.first_bounds)  # lower bounds on rho
         winners: list[OptionId] = []
         rhos: list[Any] = []
@@ -242,27 +238,23 @@ class _MES:
             best_rho: Any = None
             for c in sorted(remaining, key=lambda c: (remaining[c], self.rank[c])):
                 prev = remaining[c]
-                if best_rho is not None and prev > best_rho * (1 + eps):
+                if best_rho is not None and prev > best_rho:
                     break  # rho only grows as budgets shrink: c cannot beat the best
                 cost = p.cost[c]
                 sup = p.supporters[c]
                 money = sum(map(budget.__getitem__, sup))
-                if money < cost * (1 - eps):
+                if money < cost:
                     del remaining[c]  # its supporters can no longer pay for it
                     continue
-                if eps and money < cost * (1 + eps):
-                    self.near_tie = True  # barely affordable: let exact arithmetic decide
                 rho = self._rho(c, bpw, budget)
                 remaining[c] = rho
-                if best_rho is None or rho < best_rho * (1 - eps):
+                if best_rho is None or rho < best_rho:
                     best, best_rho = [c], rho
-                elif rho <= best_rho * (1 + eps):
+                elif rho == best_rho:
                     best.append(c)
             if not best:
                 break
             if len(best) > 1:
-                if eps:
-                    self.near_tie = True
                 order = sorted(best, key=lambda c: (p.cost[c], -p.wsup[c], self.rank[c]))
                 ties.append(
                     Tie(
@@ -333,7 +325,7 @@ class _MES:
         for j, t in enumerate(p.supporters[c]):
             u = a if a is not None else p.util[c][j]
             per_weight = rho * u
-            if per_weight >= bpw[t] * (1 - self.eps):
+            if per_weight >= bpw[t]:
                 amount = budget[t]
                 budget[t] = 0 * budget[t]
                 bpw[t] = 0 * bpw[t]
@@ -346,6 +338,136 @@ class _MES:
         return out
 
 
+class _FloatMES:
+    """One fixed-budget MES computation in floats, each project's supporters at once (numpy).
+
+    The same rule as ``_MES``, step by step, on arrays of voter types: a city's vote has tens
+    of thousands of types and add1 reruns MES some twenty times. Whenever two values it
+    compares come within 1e-9 of each other it sets ``near_tie`` and the caller redoes the run
+    in exact arithmetic (``_MES``), so rounding never decides an outcome.
+    """
+
+    eps = 1e-9
+
+    def __init__(self, prof: _Profile, names_order: dict[str, int]):
+        self.p = prof
+        self.rank = names_order
+        self.near_tie = False
+        self.w = np.array(prof.weight, dtype=np.float64)
+        self.sup = {c: np.array(t, dtype=np.intp) for c, t in prof.supporters.items()}
+        # Per project: its supporters' common utility, or their utilities one by one.
+        self.util: dict[OptionId, Any] = {
+            c: prof.uniform[c] if c in prof.uniform else np.array(u, dtype=np.float64)
+            for c, u in prof.util.items()
+        }
+        self.first_bounds: dict[OptionId, float] = {}
+        for c, sup in self.sup.items():
+            if prof.cost[c] > 0 and len(sup):
+                self.first_bounds[c] = prof.cost[c] / float(np.dot(self.w[sup], self._u(c)))
+
+    def _u(self, c: OptionId) -> Any:
+        u = self.util[c]
+        return np.full(len(self.sup[c]), u) if isinstance(u, float) else u
+
+    def run(self, endowment: Number) -> _Run:
+        self.near_tie = False
+        p = self.p
+        e = float(endowment)
+        w = self.w
+        budget = w * e
+        bpw = np.full(len(w), e)  # budget per unit of weight
+        eps = self.eps
+        remaining = dict(self.first_bounds)  # lower bounds on rho
+        winners: list[OptionId] = []
+        rhos: list[Any] = []
+        paid: dict[OptionId, Any] = {}
+        ties: list[Tie] = []
+        while remaining:
+            best: list[OptionId] = []
+            best_rho: Any = None
+            for c in sorted(remaining, key=lambda c: (remaining[c], self.rank[c])):
+                if best_rho is not None and remaining[c] > best_rho * (1 + eps):
+                    break  # rho only grows as budgets shrink: c cannot beat the best
+                cost = p.cost[c]
+                money = float(budget[self.sup[c]].sum())
+                if money < cost:
+                    del remaining[c]  # its supporters can no longer pay for it
+                    continue
+                if money < cost * (1 + eps):
+                    self.near_tie = True  # barely affordable: let exact arithmetic decide
+                rho = self._rho(c, bpw, budget)
+                remaining[c] = rho
+                if best_rho is None or rho < best_rho:
+                    best, best_rho = [c], rho
+                elif rho == best_rho:
+                    best.append(c)
+            if not best:
+                break
+            if len(best) > 1:
+                self.near_tie = True
+                order = sorted(best, key=lambda c: (p.cost[c], -p.wsup[c], self.rank[c]))
+                ties.append(
+                    Tie(
+                        f"equal shares round {len(winners) + 1}",
+                        sorted(best, key=natural_key),
+                        order,
+                        "lower cost, then more supporters (by weight), then option id order",
+                        value=best_rho,
+                    )
+                )
+                choice = order[0]
+                best_rho = remaining[choice]
+            else:
+                choice = best[0]
+            paid[choice] = self._pay(choice, best_rho, bpw, budget)
+            winners.append(choice)
+            rhos.append(best_rho)
+            del remaining[choice]
+        return _Run(winners, rhos, paid, ties)
+
+    def _rho(self, c: OptionId, bpw: Any, budget: Any) -> float:
+        """Smallest rho with sum_i min(budget_i, rho * w_i * u_i) = cost: supporters in order
+        of what they can pay per unit of utility; the first who need not pay all they have
+        fixes rho, those before them paying all they have."""
+        sup = self.sup[c]
+        u = self.util[c]
+        uniform = isinstance(u, float)
+        # With a common utility, work per unit of weight and divide by it at the end.
+        share = bpw[sup] if uniform else bpw[sup] / u
+        order = np.argsort(share, kind="stable")
+        share = share[order]
+        stake = (self.w[sup] if uniform else self.w[sup] * u)[order]
+        before = np.zeros(len(sup))  # money of the supporters before each one, and their stake
+        np.cumsum(budget[sup][order][:-1], out=before[1:])
+        staked = np.zeros(len(sup))
+        np.cumsum(stake[:-1], out=staked[1:])
+        rest = float(stake.sum()) - staked
+        with np.errstate(divide="ignore", invalid="ignore"):
+            rho = (self.p.cost[c] - before) / rest
+        fits = (rest > 0) & (rho <= share)
+        k = int(np.argmax(fits))
+        x = float(rho[k]) if fits[k] else float(share[-1])  # else: everyone pays all they have
+        return x / u if uniform else x
+
+    def _pay(self, c: OptionId, rho: float, bpw: Any, budget: Any) -> tuple[Any, Any]:
+        sup = self.sup[c]
+        per_weight = rho * self._u(c)
+        full = per_weight >= bpw[sup] * (1 - self.eps)
+        amount = np.where(full, budget[sup], self.w[sup] * per_weight)
+        rest = np.where(full, 0.0, budget[sup] - amount)
+        budget[sup] = rest
+        bpw[sup] = rest / self.w[sup]
+        return sup, amount
+
+
+def _paid_by_type(paid: Any) -> Any:
+    """(type, amount) pairs of what each type paid for a project, whichever engine ran."""
+    if isinstance(paid, dict):
+        return paid.items()
+    types, amounts = paid
+    return ((t, a) for t, a in zip(types.tolist(), amounts.tolist(), strict=True) if a)
+
+
 class _Engine:
     """Runs MES in floats and redoes a run in exact arithmetic when floats cannot decide."""
 
@@ -353,13 +475,13 @@ class _Engine:
         self.make_profile = make_profile
         self.rank = rank
         self.arithmetic = arithmetic
-        self._float = _MES(make_profile(False), False, rank) if arithmetic == "float" else None
+        self._float = _FloatMES(make_profile(False), rank) if arithmetic == "float" else None
         self._exact: _MES | None = None
         self.exact_reruns = 0
 
     def exact_engine(self) -> _MES:
         if self._exact is None:
-            self._exact = _MES(self.make_profile(True), True, self.rank)
+            self._exact = _MES(self.make_profile(True), self.rank)
         return self._exact
 
     def run(self, endowment: Number) -> tuple[_Run, _Profile]:
@@ -372,50 +494,50 @@ class _Engine:
         return eng.run(endowment), eng.p
 
 
+def _whole_weights(election: Election) -> tuple[dict[int, int], int]:
+    """Every ballot weight as a whole number over one common denominator, by weight object:
+    a vote has a handful of weights, and whole numbers add up exactly and fast."""
+    distinct = {id(b.weight): b.weight for b in election.ballots}
+    denominator = math.lcm(*(Fraction(w).denominator for w in distinct.values()))
+    return {i: int(w * denominator) for i, w in distinct.items()}, denominator
+
+
 def _profile(
     election: Election,
     utils: list[dict[OptionId, Number]],
     costs: Mapping[OptionId, Number],
     utility: str,
     exact_mode: bool,
+    whole: tuple[dict[int, int], int],
 ) -> _Profile:
     conv: Any = Fraction if exact_mode else float  # Fraction: int / int would give a float
     types: dict[tuple[tuple[OptionId, Number], ...], int] = {}
-    weight: list[Number] = []
-    members: list[list[tuple[str, Number]]] = []
-    # A type's weight is the sum of its members': counted per (type, weight object) and each
-    # weight multiplied once (the same exact sum, without a Fraction addition per ballot).
-    zero: dict[int, bool] = {}
-    counts: dict[tuple[int, int], list[Any]] = {}
+    # A type's weight is the sum of its members', in whole numbers over one denominator.
+    scaled, denominator = whole
+    total: list[int] = []
+    members: list[list[tuple[str, int]]] = []
     for b, u in zip(election.ballots, utils, strict=True):
-        w = b.weight
-        is_zero = zero.get(id(w))
-        if is_zero is None:
-            is_zero = zero[id(w)] = w == 0
-        if is_zero:
+        k = scaled[id(b.weight)]
+        if not k:
             continue
         key = tuple(sorted(u.items()))
         t = types.get(key)
         if t is None:
-            t = types[key] = len(weight)
-            weight.append(0)
+            t = types[key] = len(total)
+            total.append(0)
             members.append([])
-        count = counts.get((t, id(w)))
-        if count is None:
-            counts[(t, id(w))] = [w, 1]
-        else:
-            count[1] += 1
-        members[t].append((b.voter, w))
-    for (t, _), (w, n) in counts.items():
-        weight[t] += w * n
+        total[t] += k
+        members[t].append((b.voter, k))
     # Types in one canonical order (by their ballot), so the floating-point arithmetic, and
     # so every figure, is the same whatever order the ballots come in: a shuffled export of the
     # same ballots recounts to exactly the same result.
     keys = sorted(types)
     before = [types[key] for key in keys]
-    weight = [weight[t] for t in before]
+    total = [total[t] for t in before]
     members = [members[t] for t in before]
     types = {key: t for t, key in enumerate(keys)}
+    # The exact weight, or the float nearest to it (int / int is correctly rounded).
+    wconv = [Fraction(n, denominator) if exact_mode else n / denominator for n in total]
     supporters: dict[OptionId, list[int]] = {o: [] for o in election.options}
     util: dict[OptionId, list[Any]] = {o: [] for o in election.options}
     for key, t in types.items():
@@ -430,11 +552,11 @@ def _profile(
     for o, us in util.items():
         if us and all(x == us[0] for x in us):
             uniform[o] = us[0]
-    wconv = [conv(simplify(x)) for x in weight]
     wsup = {o: sum((wconv[t] for t in sup), conv(0)) for o, sup in supporters.items()}
     return _Profile(
         weight=wconv,
         members=members,
+        total=total,
         supporters=supporters,
         util=util,
         uniform=uniform,
@@ -500,12 +622,14 @@ def mes(
     if utility in ("cost", "unit") and not kinds <= {"approval"}:
         raise CountingError(f"utility '{utility}' needs approval ballots")
     support, breakdown = _weighted_support(election, utils)
-    total_weight = sum((bl.weight for bl in election.ballots), Fraction(0))
+    whole = _whole_weights(election)
+    scaled, denominator = whole
+    total_weight = Fraction(sum(scaled[id(bl.weight)] for bl in election.ballots), denominator)
     if total_weight <= 0:
         raise CountingError("no voter has a positive weight")
     rank = {o: i for i, o in enumerate(sorted(election.options, key=natural_key))}
     engine = _Engine(
-        lambda exact_: _profile(election, utils, costs, utility, exact_), arithmetic, rank
+        lambda exact_: _profile(election, utils, costs, utility, exact_, whole), arithmetic, rank
     )
 
     def cost_of(sel: list[OptionId]) -> Fraction:
@@ -565,13 +689,13 @@ def mes(
     for c, by_type in run.paid.items():
         if c not in selected:
             continue
-        for t, amount in by_type.items():
-            tw = prof.weight[t]
+        for t, amount in _paid_by_type(by_type):
+            tw = prof.total[t]  # a type's payment is shared by its members' weights
             for voter, vw in prof.members[t]:
                 if isinstance(amount, Fraction):
-                    payments.setdefault(voter, {})[c] = simplify(amount * vw / tw)
+                    payments.setdefault(voter, {})[c] = simplify(amount * Fraction(vw, tw))
                 else:
-                    payments.setdefault(voter, {})[c] = amount * (float(vw) / tw)
+                    payments.setdefault(voter, {})[c] = amount * (vw / tw)
     ranking = selected + sorted(
         (o for o in election.options if o not in selected),
         key=lambda o: (-support[o], costs[o], natural_key(o)),
