@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from fractions import Fraction
+from unittest.mock import patch
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -23,6 +24,7 @@ from deliberate.voting.counting import (
     mes,
     quadratic,
     quadratic_cost,
+    ranked,
     schulze,
     score,
     tally,
@@ -211,6 +213,32 @@ def test_irv_winner_holds_majority_of_continuing_ballots(e):
         assert 2 * held >= total
         if not (r.ties and r.ties[-1].stage.endswith("final")):
             assert 2 * held > total
+
+
+@given(election_of("ranking", ties=False), st.data())
+@SETTINGS
+def test_irv_on_arrays_counts_like_the_general_path(e, data):
+    # Strict rankings (the app's) are counted on arrays; tied tiers by the general path.
+    shares = st.sampled_from([1, 2, Fraction(2, 3), Fraction(5, 7)])
+    e = replace(e, ballots=[replace(b, weight=b.weight * data.draw(shares)) for b in e.ballots])
+    assert ranked._StrictPiles.build(e, None) is not None
+    with patch.object(ranked._StrictPiles, "build", return_value=None):
+        general = irv(e).to_dict()
+    assert irv(e).to_dict() == general  # every round's tallies, exhausted, ties, winner
+
+
+def test_irv_on_arrays_leaves_bad_ballots_to_the_general_path():
+    repeated = Election(["a", "b"], [Ballot("1", ranking=(("a",), ("a",)))])
+    unknown = Election(["a", "b"], [Ballot.ranked("1", ["z"])])
+    tied = Election(["a", "b"], [Ballot.ranked("1", [["a", "b"]])])
+    for election in (repeated, unknown, tied):
+        assert ranked._StrictPiles.build(election, None) is None
+    with pytest.raises(CountingError, match="twice"):
+        irv(repeated)
+    with pytest.raises(CountingError, match="unknown"):
+        irv(unknown)
+    with pytest.raises(CountingError, match="at most 1"):
+        irv(Election(["a", "b"], [Ballot.ranked("1", ["a", "b"])]), max_rank=1)
 
 
 # --- Schulze ------------------------------------------------------------------------------------

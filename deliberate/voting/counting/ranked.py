@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
+
 from .model import (
     CountingError,
     Election,
@@ -82,43 +84,12 @@ def irv(election: Election, *, max_rank: int | None = None) -> Result:
     """
     election.ballots_needed("irv")
     params: dict[str, Any] = {"max_rank": max_rank}
-    merged = _merge(election, "irv", params)
-    keys = list(merged)
-    # Counted in whole numbers: every weight times one common multiple of the weights'
-    # denominators and of the tier sizes (a tier's options share a ballot equally), so the
-    # sums are exact without Fraction arithmetic per transfer, which made a city's count slow.
-    # Figures are divided back for the result.
-    scale = math.lcm(
-        *(Fraction(w).denominator for w in merged.values()),
-        *range(1, max((len(t) for k in keys for t in k), default=1) + 1),
-    )
-    weights = [int(merged[k] * scale) for k in keys]
-    n = len(keys)
+    piles: _Piles | _StrictPiles | None = _StrictPiles.build(election, max_rank)
+    if piles is None:  # tied tiers, or something for the general path to report
+        piles = _Piles(_merge(election, "irv", params), election.options)
+    tally = piles.tally
+    scale = piles.scale
     continuing: set[OptionId] = set(election.options)
-    tally: dict[OptionId, Number] = dict.fromkeys(election.options, 0)
-    piles: dict[OptionId, list[int]] = {o: [] for o in election.options}
-    pos = [0] * n
-    members: list[tuple[OptionId, ...]] = [()] * n
-    share: list[Number] = [0] * n
-    exhausted: Number = 0
-
-    def allocate(i: int, start: int) -> None:
-        nonlocal exhausted
-        tiers = keys[i]
-        for t in range(start, len(tiers)):
-            live = tuple(o for o in tiers[t] if o in continuing)
-            if live:
-                s = weights[i] // len(live)  # exact: the scale is a multiple of the size
-                pos[i], members[i], share[i] = t, live, s
-                for o in live:
-                    tally[o] += s
-                    piles[o].append(i)
-                return
-        pos[i], members[i], share[i] = len(tiers), (), 0
-        exhausted += weights[i]
-
-    for i in range(n):
-        allocate(i, 0)
 
     history: list[dict[OptionId, Number]] = []
     rounds: list[dict[str, Any]] = []
@@ -147,7 +118,7 @@ def irv(election: Election, *, max_rank: int | None = None) -> Result:
                 for o, v in sorted(snapshot.items(), key=lambda kv: natural_key(kv[0]))
             },
             "continuing_total": unscaled(active),
-            "exhausted": unscaled(exhausted),
+            "exhausted": unscaled(piles.exhausted),
         }
         rounds.append(rnd)
         best = max(snapshot.values())
@@ -185,13 +156,7 @@ def irv(election: Election, *, max_rank: int | None = None) -> Result:
         rnd["eliminated"] = loser
         eliminated.append(loser)
         continuing.discard(loser)
-        for i in piles.pop(loser):
-            if loser not in members[i]:
-                continue  # stale entry: the ballot already moved on
-            for o in members[i]:
-                tally[o] -= share[i]
-            allocate(i, pos[i])
-        tally[loser] = 0
+        piles.eliminate(loser, continuing)
 
     ranking: list[OptionId] = []
     if selected is not None:
@@ -212,6 +177,144 @@ def irv(election: Election, *, max_rank: int | None = None) -> Result:
         rounds=rounds,
         notes=["score = votes held in the last round the option took part in"],
     )
+
+
+class _Piles:
+    """IRV's piles for any rankings (tied tiers share a ballot equally), counted in whole
+    numbers: every weight times one common multiple of the weights' denominators and of the
+    tier sizes, so the sums are exact without Fraction arithmetic per transfer. Figures are
+    divided back (by ``scale``) for the result."""
+
+    def __init__(self, merged: dict[Tiers, Number], options: list[OptionId]):
+        keys = self.keys = list(merged)
+        self.scale = math.lcm(
+            *(Fraction(w).denominator for w in merged.values()),
+            *range(1, max((len(t) for k in keys for t in k), default=1) + 1),
+        )
+        self.weights = [int(merged[k] * self.scale) for k in keys]
+        n = len(keys)
+        self.tally: dict[OptionId, int] = dict.fromkeys(options, 0)
+        self.piles: dict[OptionId, list[int]] = {o: [] for o in options}
+        self.pos = [0] * n
+        self.members: list[tuple[OptionId, ...]] = [()] * n
+        self.share = [0] * n
+        self.exhausted = 0
+        everyone = set(options)
+        for i in range(n):
+            self._allocate(i, 0, everyone)
+
+    def _allocate(self, i: int, start: int, continuing: set[OptionId]) -> None:
+        tiers = self.keys[i]
+        for t in range(start, len(tiers)):
+            live = tuple(o for o in tiers[t] if o in continuing)
+            if live:
+                s = self.weights[i] // len(live)  # exact: the scale is a multiple of the size
+                self.pos[i], self.members[i], self.share[i] = t, live, s
+                for o in live:
+                    self.tally[o] += s
+                    self.piles[o].append(i)
+                return
+        self.pos[i], self.members[i], self.share[i] = len(tiers), (), 0
+        self.exhausted += self.weights[i]
+
+    def eliminate(self, loser: OptionId, continuing: set[OptionId]) -> None:
+        """Move the loser's ballots on to their next continuing preferences."""
+        for i in self.piles.pop(loser):
+            if loser not in self.members[i]:
+                continue  # stale entry: the ballot already moved on
+            for o in self.members[i]:
+                self.tally[o] -= self.share[i]
+            self._allocate(i, self.pos[i], continuing)
+        self.tally[loser] = 0
+
+
+class _StrictPiles:
+    """IRV's piles for strict rankings (one option per tier, as the app's ballots are), every
+    ballot at once on arrays: a city's vote is 100,000 ballots moved over some hundred rounds.
+    Whole-number weights as in ``_Piles``; anything unusual (a tie in a ranking, an unknown or
+    repeated option, a ranking too long, weights too large for 64 bits) is left to the general
+    path, which counts it or says what is wrong."""
+
+    @classmethod
+    def build(cls, election: Election, max_rank: int | None) -> _StrictPiles | None:
+        index = {o: i for i, o in enumerate(election.options)}
+        if len(index) != len(election.options):
+            return None
+        weights = {id(b.weight): b.weight for b in election.ballots}
+        if any(w < 0 for w in weights.values()):
+            return None
+        scale = math.lcm(*(Fraction(w).denominator for w in weights.values()))
+        scaled = {i: int(w * scale) for i, w in weights.items()}
+        flat: list[int] = []
+        lengths: list[int] = []
+        try:
+            for b in election.ballots:
+                tiers = b.ranking
+                if tiers is None:
+                    if b.approvals is not None or b.points is not None:
+                        return None
+                    tiers = ()
+                flat.extend([index[o] for (o,) in tiers])
+                lengths.append(len(tiers))
+        except (KeyError, ValueError):  # an unknown option, or a tier of several
+            return None
+        if max_rank is not None and lengths and max(lengths) > max_rank:
+            return None
+        whole = [scaled[id(b.weight)] for b in election.ballots]
+        if sum(whole) >= 2**62:
+            return None
+        options = np.array(flat, dtype=np.intp)
+        sizes = np.array(lengths, dtype=np.intp)
+        ballot_of = np.repeat(np.arange(len(sizes)), sizes)
+        pairs = ballot_of * len(index) + options
+        if len(np.unique(pairs)) != len(pairs):
+            return None  # an option ranked twice on one ballot
+        return cls(list(election.options), options, sizes, np.array(whole, dtype=np.int64), scale)
+
+    def __init__(self, options: list[OptionId], flat: Any, lengths: Any, weights: Any, scale: int):
+        self.options = options
+        self.index = {o: i for i, o in enumerate(options)}
+        self.scale = scale
+        n = len(lengths)
+        self.starts = np.zeros(n, dtype=np.intp)
+        np.cumsum(lengths[:-1], out=self.starts[1:])
+        self.lengths = lengths
+        self.flat = flat
+        self.weights = weights
+        self.pos = np.zeros(n, dtype=np.intp)  # each ballot's place in its ranking
+        # Each ballot's current option (-1: exhausted).
+        self.current = np.full(n, -1, dtype=np.intp)
+        ranked = lengths > 0
+        self.current[ranked] = flat[self.starts[ranked]]
+        live = self.current >= 0
+        counts = np.zeros(len(options), dtype=np.int64)
+        np.add.at(counts, self.current[live], weights[live])
+        self.tally: dict[OptionId, int] = dict(zip(options, counts.tolist(), strict=True))
+        self.exhausted = int(weights[~live].sum())
+
+    def eliminate(self, loser: OptionId, continuing: set[OptionId]) -> None:
+        alive = np.zeros(len(self.options), dtype=bool)
+        alive[[self.index[o] for o in continuing]] = True
+        moved = np.flatnonzero(self.current == self.index[loser])
+        pos = self.pos[moved] + 1
+        starts, lengths = self.starts[moved], self.lengths[moved]
+        while True:
+            inside = pos < lengths
+            choice = np.where(inside, self.flat[np.where(inside, starts + pos, 0)], -1)
+            passed = inside & ~alive[np.maximum(choice, 0)]
+            if not passed.any():
+                break
+            pos += passed
+        self.pos[moved] = pos
+        self.current[moved] = choice
+        weights = self.weights[moved]
+        live = choice >= 0
+        counts = np.zeros(len(self.options), dtype=np.int64)
+        np.add.at(counts, choice[live], weights[live])
+        for o in continuing:
+            self.tally[o] += int(counts[self.index[o]])
+        self.tally[loser] = 0
+        self.exhausted += int(weights[~live].sum())
 
 
 _IRV_RULE = "more votes in the latest earlier round where they differed, then option id order"
