@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import csv
 import io
-from fractions import Fraction
 from typing import Any
 
 from deliberate.voting.counting import (
@@ -50,6 +49,15 @@ def spreadsheet_safe(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
+def _all_text(items: list[Any]) -> bool:
+    """Whether every item is a string (a ranking with no tied tier), checked in C by join."""
+    try:
+        "".join(items)
+    except TypeError:
+        return False
+    return True
+
+
 def election_from_export(export: dict[str, Any], sums: GroupSums | None = None) -> Election:
     """The export as the counting engine's election; with ``sums``, counted from those instead
     of the export's ballots (an additive count of the same ballots: see GroupSums)."""
@@ -64,9 +72,15 @@ def election_from_export(export: dict[str, Any], sums: GroupSums | None = None) 
         number = weights.get(weight)
         if number is None:
             number = weights[weight] = exact(weight)
+        # The app's two common ballots built directly (a city's vote is 100,000 of them).
         approvals = choice.get("approvals")
+        ranking = choice.get("ranking")
         if approvals is not None and len(choice) == 1:
             append(Ballot(voter, approvals=frozenset(approvals), weight=number, group=group))
+        elif ranking is not None and len(choice) == 1 and _all_text(ranking):
+            append(
+                Ballot(voter, ranking=tuple([(o,) for o in ranking]), weight=number, group=group)
+            )
         else:
             append(ballot_from_choice(voter, choice, number, group))
     method = export["method"]
@@ -109,11 +123,12 @@ def result_json(result: Result) -> dict[str, Any]:
 def payments_by_group(export: dict[str, Any], result: Result) -> dict[str, dict[str, Any]]:
     """MES: what each stakeholder group (never an identifiable voter) paid for each project."""
     groups = {voter: group or "" for voter, group, _w, _c in export["ballots"]}
-    out: dict[str, dict[str, Fraction]] = {}
+    out: dict[str, dict[str, Any]] = {}
     for voter, paid in result.payments.items():
         row = out.setdefault(groups.get(voter, ""), {})
         for option, amount in paid.items():
-            row[option] = row.get(option, Fraction(0)) + Fraction(amount)
+            # Added as they come: exact Fractions stay exact, floats stay floats.
+            row[option] = row.get(option, 0) + amount
     return {g: {o: to_plain(simplify(v)) for o, v in row.items()} for g, row in out.items()}
 
 

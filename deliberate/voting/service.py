@@ -1343,11 +1343,14 @@ async def ballot_rows(db: AsyncSession, cycle_id: uuid.UUID) -> list[list[Any]]:
 
 # The distinct ballots of each group with how many cast each, for a method that counts ballot
 # by ballot: a ballot of weight 2 counts exactly like two identical ballots, so the count reads
-# and builds each distinct ballot once, and no method depends on the ballots' order.
+# and builds each distinct ballot once, and no method depends on the ballots' order. (Grouped
+# by the ballot's text, byte by byte: comparing jsonb, or text by a language's collation, took
+# twice as long for a city's vote.)
 BALLOT_PROFILE = text(
     """
-    SELECT coalesce(json_agg(json_build_array(p.choice, p.grp, p.n)), '[]')::text
-      FROM (SELECT b.choice, coalesce(g.group_key, b.group_key) AS grp, count(*) AS n
+    SELECT coalesce(json_agg(json_build_array(p.choice::json, p.grp, p.n)), '[]')::text
+      FROM (SELECT b.choice::text COLLATE "C" AS choice,
+                   coalesce(g.group_key, b.group_key) AS grp, count(*) AS n
               FROM ballots b
               LEFT JOIN voter_groups g ON g.cycle_id = b.cycle_id AND g.user_id = b.voter_id
              WHERE b.cycle_id = :cycle_id

@@ -220,11 +220,19 @@ def test_irv_winner_holds_majority_of_continuing_ballots(e):
 def test_irv_on_arrays_counts_like_the_general_path(e, data):
     # Strict rankings (the app's) are counted on arrays; tied tiers by the general path.
     shares = st.sampled_from([1, 2, Fraction(2, 3), Fraction(5, 7)])
-    e = replace(e, ballots=[replace(b, weight=b.weight * data.draw(shares)) for b in e.ballots])
+    groups = st.sampled_from(["carer", "user", None])
+    e = replace(
+        e,
+        ballots=[
+            replace(b, weight=b.weight * data.draw(shares), group=data.draw(groups))
+            for b in e.ballots
+        ],
+    )
     assert ranked._StrictPiles.build(e, None) is not None
     with patch.object(ranked._StrictPiles, "build", return_value=None):
         general = irv(e).to_dict()
-    assert irv(e).to_dict() == general  # every round's tallies, exhausted, ties, winner
+    # Every round's tallies and exhausted weight, ties, winner, first preferences by group.
+    assert irv(e).to_dict() == general
 
 
 def test_irv_on_arrays_leaves_bad_ballots_to_the_general_path():

@@ -87,6 +87,9 @@ def irv(election: Election, *, max_rank: int | None = None) -> Result:
     piles: _Piles | _StrictPiles | None = _StrictPiles.build(election, max_rank)
     if piles is None:  # tied tiers, or something for the general path to report
         piles = _Piles(_merge(election, "irv", params), election.options)
+        breakdown = _first_preference_breakdown(election)
+    else:
+        breakdown = piles.first_preferences_by_group()
     tally = piles.tally
     scale = piles.scale
     continuing: set[OptionId] = set(election.options)
@@ -173,7 +176,7 @@ def irv(election: Election, *, max_rank: int | None = None) -> Result:
         scores={o: unscaled(last_score.get(o, 0)) for o in election.options},
         ties=ties,
         winners=winners,
-        group_breakdown=_first_preference_breakdown(election),
+        group_breakdown=breakdown,
         rounds=rounds,
         notes=["score = votes held in the last round the option took part in"],
     )
@@ -247,6 +250,9 @@ class _StrictPiles:
         scaled = {i: int(w * scale) for i, w in weights.items()}
         flat: list[int] = []
         lengths: list[int] = []
+        # Ballots of one weight and group, for the first preferences' breakdown by group.
+        buckets: dict[tuple[int, str | None], int] = {}
+        bucket: list[int] = []
         try:
             for b in election.ballots:
                 tiers = b.ranking
@@ -256,6 +262,7 @@ class _StrictPiles:
                     tiers = ()
                 flat.extend([index[o] for (o,) in tiers])
                 lengths.append(len(tiers))
+                bucket.append(buckets.setdefault((id(b.weight), b.group), len(buckets)))
         except (KeyError, ValueError):  # an unknown option, or a tier of several
             return None
         if max_rank is not None and lengths and max(lengths) > max_rank:
@@ -265,11 +272,14 @@ class _StrictPiles:
             return None
         options = np.array(flat, dtype=np.intp)
         sizes = np.array(lengths, dtype=np.intp)
-        ballot_of = np.repeat(np.arange(len(sizes)), sizes)
-        pairs = ballot_of * len(index) + options
-        if len(np.unique(pairs)) != len(pairs):
+        pairs = np.repeat(np.arange(len(sizes)), sizes) * len(index) + options
+        pairs.sort()
+        if (pairs[1:] == pairs[:-1]).any():
             return None  # an option ranked twice on one ballot
-        return cls(list(election.options), options, sizes, np.array(whole, dtype=np.int64), scale)
+        piles = cls(list(election.options), options, sizes, np.array(whole, dtype=np.int64), scale)
+        piles.buckets = [(weights[w], group) for w, group in buckets]
+        piles.bucket = np.array(bucket, dtype=np.intp)
+        return piles
 
     def __init__(self, options: list[OptionId], flat: Any, lengths: Any, weights: Any, scale: int):
         self.options = options
@@ -281,6 +291,8 @@ class _StrictPiles:
         self.lengths = lengths
         self.flat = flat
         self.weights = weights
+        self.buckets: list[tuple[Number, str | None]] = [(1, None)]  # (weight, group) ...
+        self.bucket = np.zeros(n, dtype=np.intp)  # ... and each ballot's, set by build()
         self.pos = np.zeros(n, dtype=np.intp)  # each ballot's place in its ranking
         # Each ballot's current option (-1: exhausted).
         self.current = np.full(n, -1, dtype=np.intp)
@@ -291,6 +303,21 @@ class _StrictPiles:
         np.add.at(counts, self.current[live], weights[live])
         self.tally: dict[OptionId, int] = dict(zip(options, counts.tolist(), strict=True))
         self.exhausted = int(weights[~live].sum())
+
+    def first_preferences_by_group(self) -> dict[str, dict[OptionId, Number]]:
+        """What ``_first_preference_breakdown`` gives, from the arrays."""
+        m = len(self.options)
+        ranked = self.current >= 0  # before any elimination: each ballot's first preference
+        counts = np.zeros(len(self.buckets) * m, dtype=np.int64)
+        np.add.at(counts, self.bucket[ranked] * m + self.current[ranked], 1)
+        rows = []
+        for k, (weight, group) in enumerate(self.buckets):
+            if group is not None:
+                row = counts[k * m : (k + 1) * m].tolist()
+                rows.append(
+                    (weight, group, {o: n for o, n in zip(self.options, row, strict=True) if n})
+                )
+        return weighted_totals(self.options, rows)[1]
 
     def eliminate(self, loser: OptionId, continuing: set[OptionId]) -> None:
         alive = np.zeros(len(self.options), dtype=bool)
