@@ -18,6 +18,7 @@ from deliberate.voting.counting import (
     Ballot,
     Election,
     GroupSums,
+    Rankings,
     Result,
     tally,
 )
@@ -66,9 +67,14 @@ def election_from_export(export: dict[str, Any], sums: GroupSums | None = None) 
     names = {str(o["id"]): spreadsheet_safe(o["title"]) for o in export["options"]}
     # A vote has a handful of distinct weights: each text is parsed once.
     weights: dict[str, Any] = {}
+    method = export["method"]
+    # IRV counts strict rankings as they are (counting.Rankings), without a Ballot each.
+    rankings = _rankings(export, weights) if method == "irv" and sums is None else None
     ballots = []
     append = ballots.append
-    for voter, group, weight, choice in export["ballots"] if sums is None else ():
+    for voter, group, weight, choice in (
+        export["ballots"] if sums is None and rankings is None else ()
+    ):
         number = weights.get(weight)
         if number is None:
             number = weights[weight] = exact(weight)
@@ -83,7 +89,6 @@ def election_from_export(export: dict[str, Any], sums: GroupSums | None = None) 
             )
         else:
             append(ballot_from_choice(voter, choice, number, group))
-    method = export["method"]
     budget_method = method in BUDGET_METHODS
     meta = {
         "description": spreadsheet_safe(export.get("title", "")),
@@ -104,7 +109,28 @@ def election_from_export(export: dict[str, Any], sums: GroupSums | None = None) 
         names=names,
         meta=meta,
         sums=sums,
+        rankings=rankings,
     )
+
+
+def _rankings(export: dict[str, Any], weights: dict[str, Any]) -> Rankings | None:
+    """The export's ballots as Rankings, if every one is a strict ranking (else None)."""
+    voters: list[str] = []
+    rankings: list[list[str]] = []
+    numbers: list[Any] = []
+    groups: list[str | None] = []
+    for voter, group, weight, choice in export["ballots"]:
+        ranking = choice.get("ranking")
+        if ranking is None or len(choice) != 1 or not _all_text(ranking):
+            return None
+        number = weights.get(weight)
+        if number is None:
+            number = weights[weight] = exact(weight)
+        voters.append(voter)
+        rankings.append(ranking)
+        numbers.append(number)
+        groups.append(group)
+    return Rankings(voters, rankings, numbers, groups)
 
 
 def count(export: dict[str, Any], sums: GroupSums | None = None) -> Result:
@@ -133,7 +159,7 @@ def payments_by_group(export: dict[str, Any], result: Result) -> dict[str, dict[
 
 
 def pb_text(export: dict[str, Any]) -> str:
-    election = election_from_export(export)
+    election = election_from_export(export).with_ballots()
     if export["method"] in RANKED_METHODS:
         return write_pb(election, vote_type="ordinal")
     if export["method"] in POINTS_METHODS:
@@ -156,7 +182,7 @@ def export_weights(export: dict[str, Any]) -> list[str]:
 
 
 def preflib_text(export: dict[str, Any]) -> str:
-    election = election_from_export(export)
+    election = election_from_export(export).with_ballots()
     return write_preflib(election, kind="soi", title=export.get("title", ""))
 
 

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deliberate.voting.counting import Ballot, Election, tally
+from deliberate.voting.counting import Ballot, CountingError, Election, Rankings, schulze, tally
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 OPTS = ["1", "2", "3", "4", "10"]
@@ -73,3 +73,31 @@ def test_a_profile_counts_like_every_ballot_in_any_order(method, kind, data):
     whole = count(ballots)
     assert count(shuffled) == whole  # to the last digit: MES's rho per round included
     assert count(profile(shuffled)) == whole
+
+
+@pytest.mark.parametrize("method", ["irv", "schulze", "borda"])
+@SETTINGS
+@given(data=st.data())
+def test_rankings_count_like_their_ballots(method, data):
+    # IRV counts Rankings as they are; tally gives any other method their Ballot objects.
+    drawn = data.draw(
+        st.lists(
+            st.tuples(choices("ranking"), st.sampled_from(list(WEIGHTS))), min_size=1, max_size=30
+        )
+    )
+    rankings = Rankings(
+        [f"v{i}" for i in range(len(drawn))],
+        [[tier[0] for tier in choice["ranking"]] for choice, _g in drawn],
+        [WEIGHTS[g] for _c, g in drawn],
+        [g for _c, g in drawn],
+    )
+    compact = Election(options=list(OPTS), ballots=[], rankings=rankings)
+    assert compact.with_ballots().ballots == rankings.ballots()
+    assert tally(method, compact).to_dict() == tally(method, compact.with_ballots()).to_dict()
+
+
+def test_rankings_given_to_a_method_that_counts_ballots_are_refused_not_ignored():
+    compact = Election(["1", "2"], [], rankings=Rankings(["v1"], [["2", "1"]], [1], [None]))
+    with pytest.raises(CountingError, match="with_ballots"):
+        schulze(compact)  # called directly, not through tally
+    assert tally("schulze", compact).winners == ["2"]

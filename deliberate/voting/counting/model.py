@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -201,12 +201,34 @@ class GroupSums:
             raise CountingError(f"sums of {self.kind!r}: expected one of {', '.join(SUM_KINDS)}")
 
 
+@dataclass(frozen=True, slots=True)
+class Rankings:
+    """Strict rankings (best first, one option in each place) with each one's voter, weight
+    and group: a compact form of ranked ballots, as the app's are. IRV counts them as they are
+    (a city's vote without 100,000 Ballot objects); ``ballots()`` gives them as Ballots, which
+    every other method, and IRV when they hold something to report, counts instead."""
+
+    voters: list[VoterId]
+    rankings: list[list[OptionId]]
+    weights: list[Number]
+    groups: list[str | None]
+
+    def ballots(self) -> list[Ballot]:
+        return [
+            Ballot(voter, ranking=tuple([(o,) for o in ranking]), weight=weight, group=group)
+            for voter, ranking, weight, group in zip(
+                self.voters, self.rankings, self.weights, self.groups, strict=True
+            )
+        ]
+
+
 @dataclass(slots=True)
 class Election:
     """Options, ballots and (for participatory budgeting) costs and a budget.
 
     ``sums`` replaces the ballots for the additive methods (see GroupSums); the other methods
-    refuse an election given that way."""
+    refuse an election given that way. ``rankings`` replaces them with strict rankings in a
+    compact form (see Rankings): ``tally`` turns them into ballots for any method but IRV."""
 
     options: list[OptionId]
     ballots: list[Ballot]
@@ -215,6 +237,13 @@ class Election:
     names: dict[OptionId, str] = field(default_factory=dict)
     meta: dict[str, str] = field(default_factory=dict)
     sums: GroupSums | None = None
+    rankings: Rankings | None = None
+
+    def with_ballots(self) -> Election:
+        """The same election with its rankings (if given as Rankings) as Ballot objects."""
+        if self.rankings is None:
+            return self
+        return replace(self, ballots=[*self.ballots, *self.rankings.ballots()], rankings=None)
 
     def ballots_needed(self, method: str) -> None:
         """Raise CountingError when the method counts ballots one by one but got sums."""
@@ -234,6 +263,8 @@ class Election:
 
     def check(self) -> None:
         """Raise CountingError if a ballot names an unknown option or has a bad weight."""
+        if self.rankings is not None:
+            raise CountingError("rankings given as Rankings: count with_ballots()")
         known = set(self.options)
         if len(known) != len(self.options):
             raise CountingError("duplicate option ids")

@@ -86,6 +86,7 @@ def irv(election: Election, *, max_rank: int | None = None) -> Result:
     params: dict[str, Any] = {"max_rank": max_rank}
     piles: _Piles | _StrictPiles | None = _StrictPiles.build(election, max_rank)
     if piles is None:  # tied tiers, or something for the general path to report
+        election = election.with_ballots()
         piles = _Piles(_merge(election, "irv", params), election.options)
         breakdown = _first_preference_breakdown(election)
     else:
@@ -243,7 +244,24 @@ class _StrictPiles:
         index = {o: i for i, o in enumerate(election.options)}
         if len(index) != len(election.options):
             return None
-        weights = {id(b.weight): b.weight for b in election.ballots}
+        rankings: list[list[OptionId]] | list[tuple[OptionId, ...]]
+        if election.rankings is not None:
+            if election.ballots:
+                return None
+            given = election.rankings
+            rankings, weight_of, groups = given.rankings, given.weights, given.groups
+        else:
+            rankings, weight_of, groups = [], [], []
+            try:
+                for b in election.ballots:
+                    if b.ranking is None and (b.approvals is not None or b.points is not None):
+                        return None
+                    rankings.append(tuple([o for (o,) in b.ranking or ()]))
+                    weight_of.append(b.weight)
+                    groups.append(b.group)
+            except ValueError:  # a tier of several options
+                return None
+        weights = {id(w): w for w in weight_of}
         if any(w < 0 for w in weights.values()):
             return None
         scale = math.lcm(*(Fraction(w).denominator for w in weights.values()))
@@ -254,20 +272,15 @@ class _StrictPiles:
         buckets: dict[tuple[int, str | None], int] = {}
         bucket: list[int] = []
         try:
-            for b in election.ballots:
-                tiers = b.ranking
-                if tiers is None:
-                    if b.approvals is not None or b.points is not None:
-                        return None
-                    tiers = ()
-                flat.extend([index[o] for (o,) in tiers])
-                lengths.append(len(tiers))
-                bucket.append(buckets.setdefault((id(b.weight), b.group), len(buckets)))
-        except (KeyError, ValueError):  # an unknown option, or a tier of several
+            for ranking, weight, group in zip(rankings, weight_of, groups, strict=True):
+                flat.extend([index[o] for o in ranking])
+                lengths.append(len(ranking))
+                bucket.append(buckets.setdefault((id(weight), group), len(buckets)))
+        except (KeyError, TypeError):  # an unknown option (or not an option id at all)
             return None
         if max_rank is not None and lengths and max(lengths) > max_rank:
             return None
-        whole = [scaled[id(b.weight)] for b in election.ballots]
+        whole = [scaled[id(w)] for w in weight_of]
         if sum(whole) >= 2**62:
             return None
         options = np.array(flat, dtype=np.intp)

@@ -88,6 +88,8 @@ def resolve(name: str) -> tuple[str, dict[str, Any]]:
 def tally(method: str, election: Election, **params: Any) -> Result:
     """Count ``election`` with the named method; explicit params override an alias's."""
     base, implied = resolve(method)
+    if base != "irv":  # only IRV counts Rankings as they are
+        election = election.with_ballots()
     return METHODS[base](election, **{**implied, **params})
 
 
