@@ -389,6 +389,36 @@ def test_float_and_exact_mes_agree_on_a_near_tie():
     assert a.selected == b.selected
 
 
+@given(election_of("approval", budgeted=True), st.data())
+@SETTINGS
+def test_mes_in_floats_on_arrays_selects_what_exact_arithmetic_selects(e, data):
+    # Approval votes in floats run on arrays (types, supporters, payments); exact runs do not.
+    shares = st.sampled_from([1, Fraction(2, 3), Fraction(5, 7), 0])
+    groups = st.sampled_from(["carer", "user", None])
+    e = replace(
+        e,
+        ballots=[
+            replace(b, weight=b.weight * data.draw(shares), group=data.draw(groups))
+            for b in e.ballots
+        ],
+    )
+    if not any(b.weight for b in e.ballots):
+        return
+    floats, exact = mes(e), mes(e, arithmetic="exact")
+    assert floats.selected == exact.selected
+    # Support: the weight of the ballots approving each project, in all and by group.
+    for o in OPTS:
+        backing = [b for b in e.ballots if o in (b.approvals or ())]
+        assert floats.scores[o] == sum(b.weight for b in backing)
+        for group in ("carer", "user"):
+            mine = sum(b.weight for b in backing if b.group == group)
+            assert floats.group_breakdown.get(group, {}).get(o, 0) == mine
+    for voter, paid in exact.payments.items():
+        assert floats.payments.get(voter, {}) == pytest.approx(
+            {c: float(v) for c, v in paid.items()}, rel=1e-9, abs=1e-9
+        )
+
+
 # --- weights: weight 2 == duplicated voter, for every method ---------------------------------
 
 KIND = {

@@ -14,6 +14,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -114,6 +115,32 @@ def _weighted_support(
     return weighted_totals(election.options, buckets.values())
 
 
+def _approval_support(
+    election: Election,
+) -> tuple[dict[OptionId, Number], dict[str, dict[OptionId, Number]]]:
+    """``_weighted_support`` of an approval vote (a support of 1 per approval), counted on
+    arrays: the approvals of each set of ballots sharing a weight and a group."""
+    ballots = election.ballots
+    index = {o: i for i, o in enumerate(election.options)}
+    m = len(index)
+    chosen = [b.approvals or () for b in ballots]
+    keys = [(id(b.weight), b.group) for b in ballots]
+    buckets = {key: k for k, key in enumerate(dict.fromkeys(keys))}
+    owner = np.repeat(
+        np.array(list(map(buckets.__getitem__, keys)), dtype=np.intp), list(map(len, chosen))
+    )
+    flat = np.array(list(map(index.__getitem__, chain.from_iterable(chosen))), dtype=np.intp)
+    counts = np.zeros(len(buckets) * m, dtype=np.int64)
+    np.add.at(counts, owner * m + flat, 1)
+    weight_of = {id(b.weight): b.weight for b in ballots}
+    rows = []
+    for (weight_id, group), k in buckets.items():
+        row = counts[k * m : (k + 1) * m].tolist()
+        amounts = {o: n for o, n in zip(election.options, row, strict=True) if n}
+        rows.append((weight_of[weight_id], group, amounts))
+    return weighted_totals(election.options, rows)
+
+
 def _greedy_fill(
     candidates: list[OptionId],
     support: Mapping[OptionId, Number],
@@ -192,7 +219,7 @@ class _Profile:
     weight: list[Any]  # per type, in the arithmetic in use
     members: list[list[tuple[str, int]]]  # per type: (voter id, weight over a denominator)
     total: list[int]  # per type: its members' weights added, over the same denominator
-    supporters: dict[OptionId, list[int]]  # project -> type indices
+    supporters: dict[OptionId, Any]  # project -> type indices (a list, or an array)
     util: dict[OptionId, list[Any]]  # project -> utility per unit weight, aligned
     uniform: dict[OptionId, Any]  # project -> common utility, when all supporters agree
     wsup: dict[OptionId, Any]  # project -> total supporter weight
@@ -390,16 +417,16 @@ class _FloatMES:
                     break  # rho only grows as budgets shrink: c cannot beat the best
                 cost = p.cost[c]
                 money = float(budget[self.sup[c]].sum())
-                if money < cost:
+                if money < cost * (1 - eps):
                     del remaining[c]  # its supporters can no longer pay for it
                     continue
                 if money < cost * (1 + eps):
                     self.near_tie = True  # barely affordable: let exact arithmetic decide
                 rho = self._rho(c, bpw, budget)
                 remaining[c] = rho
-                if best_rho is None or rho < best_rho:
+                if best_rho is None or rho < best_rho * (1 - eps):
                     best, best_rho = [c], rho
-                elif rho == best_rho:
+                elif rho <= best_rho * (1 + eps):
                     best.append(c)
             if not best:
                 break
@@ -465,7 +492,8 @@ def _paid_by_type(paid: Any) -> Any:
     if isinstance(paid, dict):
         return paid.items()
     types, amounts = paid
-    return ((t, a) for t, a in zip(types.tolist(), amounts.tolist(), strict=True) if a)
+    paying = amounts != 0
+    return zip(types[paying].tolist(), amounts[paying].tolist(), strict=True)
 
 
 class _Engine:
@@ -565,6 +593,50 @@ def _profile(
     )
 
 
+def _approval_profile(
+    election: Election,
+    costs: Mapping[OptionId, Number],
+    utility: str,
+    whole: tuple[dict[int, int], int],
+) -> _Profile:
+    """``_profile`` in floats for an approval vote, built on arrays: the same types, weights
+    and supporters, in its own canonical order (by the set of options each type approves)."""
+    scaled, denominator = whole
+    ballots = election.ballots
+    options = election.options
+    index = {o: i for i, o in enumerate(options)}
+    bit = {o: 1 << i for i, o in enumerate(options)}
+    chosen = [b.approvals or frozenset() for b in ballots]
+    counted = [scaled[id(b.weight)] for b in ballots]
+    kinds = list(dict.fromkeys(fs for fs, k in zip(chosen, counted, strict=True) if k))
+    kinds.sort(key=lambda fs: sum(map(bit.__getitem__, fs)))  # canonical: by bit pattern
+    type_of = {fs: t for t, fs in enumerate(kinds)}
+    total = [0] * len(kinds)
+    members: list[list[tuple[str, int]]] = [[] for _ in kinds]
+    for b, fs, k in zip(ballots, chosen, counted, strict=True):
+        if k:
+            t = type_of[fs]
+            total[t] += k
+            members[t].append((b.voter, k))
+    weight = [n / denominator for n in total]  # int / int: the float nearest the exact weight
+    owner = np.repeat(np.arange(len(kinds)), list(map(len, kinds)))
+    flat = np.array(list(map(index.__getitem__, chain.from_iterable(kinds))), dtype=np.intp)
+    order = np.argsort(flat, kind="stable")  # each option's supporters, in type order
+    per_option = np.bincount(flat, minlength=len(options))
+    groups = np.split(owner[order], np.cumsum(per_option)[:-1])
+    supported = np.bincount(flat, weights=np.array(weight)[owner], minlength=len(options))
+    return _Profile(
+        weight=weight,
+        members=members,
+        total=total,
+        supporters=dict(zip(options, groups, strict=True)),
+        util={o: [] for o in options},  # unused: each project's supporters share one utility
+        uniform={o: float(costs[o]) if utility == "cost" else 1.0 for o in options},
+        wsup=dict(zip(options, supported.tolist(), strict=True)),
+        cost={o: float(c) for o, c in costs.items()},
+    )
+
+
 def mes(
     election: Election,
     *,
@@ -613,7 +685,6 @@ def mes(
     inc = exact(increment)
     if inc <= 0:
         raise CountingError("the budget increment must be positive")
-    utils = ballot_utilities(election, points, max_rank)
     kinds = {bl.kind for bl in election.ballots} - {"empty"}
     if utility is None:
         utility = "cost" if kinds <= {"approval"} else "points"
@@ -621,16 +692,33 @@ def mes(
         raise CountingError("utility must be 'cost', 'unit' or 'points'")
     if utility in ("cost", "unit") and not kinds <= {"approval"}:
         raise CountingError(f"utility '{utility}' needs approval ballots")
-    support, breakdown = _weighted_support(election, utils)
+    approvals = kinds <= {"approval"}
+    found: list[list[dict[OptionId, Number]]] = []
+
+    def utils() -> list[dict[OptionId, Number]]:
+        """Each ballot's utilities, worked out when first needed (an approval vote in floats
+        never needs them)."""
+        if not found:
+            found.append(ballot_utilities(election, points, max_rank))
+        return found[0]
+
+    if approvals:
+        support, breakdown = _approval_support(election)
+    else:
+        support, breakdown = _weighted_support(election, utils())
     whole = _whole_weights(election)
     scaled, denominator = whole
     total_weight = Fraction(sum(scaled[id(bl.weight)] for bl in election.ballots), denominator)
     if total_weight <= 0:
         raise CountingError("no voter has a positive weight")
     rank = {o: i for i, o in enumerate(sorted(election.options, key=natural_key))}
-    engine = _Engine(
-        lambda exact_: _profile(election, utils, costs, utility, exact_, whole), arithmetic, rank
-    )
+
+    def make_profile(exact_: bool) -> _Profile:
+        if approvals and not exact_:
+            return _approval_profile(election, costs, utility, whole)
+        return _profile(election, utils(), costs, utility, exact_, whole)
+
+    engine = _Engine(make_profile, arithmetic, rank)
 
     def cost_of(sel: list[OptionId]) -> Fraction:
         return sum((costs[o] for o in sel), Fraction(0))
@@ -676,7 +764,7 @@ def mes(
         rounds.extend({"project": c, "phase": "greedy top-up", "cost": costs[c]} for c in added)
     if comparison is not None:
         greedy_sel, _ = _greedy_fill(election.options, support, costs, b, [], "comparison")
-        pref_mes, pref_greedy = _compare(election, utils, selected, greedy_sel, comparison)
+        pref_mes, pref_greedy = _compare(election, utils(), selected, greedy_sel, comparison)
         notes.append(
             f"comparison ({comparison}): {simplify(pref_mes)} prefer equal shares, "
             f"{simplify(pref_greedy)} prefer greedy"
@@ -691,10 +779,11 @@ def mes(
             continue
         for t, amount in _paid_by_type(by_type):
             tw = prof.total[t]  # a type's payment is shared by its members' weights
-            for voter, vw in prof.members[t]:
-                if isinstance(amount, Fraction):
+            if isinstance(amount, Fraction):
+                for voter, vw in prof.members[t]:
                     payments.setdefault(voter, {})[c] = simplify(amount * Fraction(vw, tw))
-                else:
+            else:
+                for voter, vw in prof.members[t]:
                     payments.setdefault(voter, {})[c] = amount * (vw / tw)
     ranking = selected + sorted(
         (o for o in election.options if o not in selected),
