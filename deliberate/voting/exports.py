@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Mapping
+from itertools import chain
+from operator import itemgetter
 from typing import Any
 
 from deliberate.voting.counting import (
@@ -62,9 +65,6 @@ def _all_text(items: list[Any]) -> bool:
 def election_from_export(export: dict[str, Any], sums: GroupSums | None = None) -> Election:
     """The export as the counting engine's election; with ``sums``, counted from those instead
     of the export's ballots (an additive count of the same ballots: see GroupSums)."""
-    options = [str(o["id"]) for o in export["options"]]
-    costs = {str(o["id"]): int(o["cost"] or 0) for o in export["options"]}
-    names = {str(o["id"]): spreadsheet_safe(o["title"]) for o in export["options"]}
     # A vote has a handful of distinct weights: each text is parsed once.
     weights: dict[str, Any] = {}
     method = export["method"]
@@ -89,6 +89,20 @@ def election_from_export(export: dict[str, Any], sums: GroupSums | None = None) 
             )
         else:
             append(ballot_from_choice(voter, choice, number, group))
+    return _election(export, ballots, sums=sums, rankings=rankings)
+
+
+def _election(
+    export: dict[str, Any],
+    ballots: list[Ballot],
+    sums: GroupSums | None = None,
+    rankings: Rankings | None = None,
+) -> Election:
+    """The export's options, costs, budget and description with these ballots."""
+    method = export["method"]
+    options = [str(o["id"]) for o in export["options"]]
+    costs = {str(o["id"]): int(o["cost"] or 0) for o in export["options"]}
+    names = {str(o["id"]): spreadsheet_safe(o["title"]) for o in export["options"]}
     budget_method = method in BUDGET_METHODS
     meta = {
         "description": spreadsheet_safe(export.get("title", "")),
@@ -115,22 +129,54 @@ def election_from_export(export: dict[str, Any], sums: GroupSums | None = None) 
 
 def _rankings(export: dict[str, Any], weights: dict[str, Any]) -> Rankings | None:
     """The export's ballots as Rankings, if every one is a strict ranking (else None)."""
-    voters: list[str] = []
-    rankings: list[list[str]] = []
-    numbers: list[Any] = []
-    groups: list[str | None] = []
-    for voter, group, weight, choice in export["ballots"]:
-        ranking = choice.get("ranking")
-        if ranking is None or len(choice) != 1 or not _all_text(ranking):
-            return None
-        number = weights.get(weight)
-        if number is None:
-            number = weights[weight] = exact(weight)
-        voters.append(voter)
-        rankings.append(ranking)
-        numbers.append(number)
-        groups.append(group)
-    return Rankings(voters, rankings, numbers, groups)
+    rows = export["ballots"]
+    rankings = _strict_rankings(list(map(itemgetter(3), rows)))
+    if rankings is None:
+        return None
+    texts = list(map(itemgetter(2), rows))
+    for text in set(texts):
+        weights[text] = exact(text)
+    numbers = list(map(weights.__getitem__, texts))
+    return Rankings(
+        list(map(itemgetter(0), rows)), rankings, numbers, list(map(itemgetter(1), rows))
+    )
+
+
+def _strict_rankings(choices: list[dict[str, Any]]) -> list[list[str]] | None:
+    """Each choice's ranking, if every choice is a strict ranking of option ids and nothing
+    else (else None); checked in a few passes that loop in C, as a city has 100,000."""
+    if set(map(len, choices)) - {1}:
+        return None
+    try:
+        rankings = list(map(itemgetter("ranking"), choices))
+        "".join(chain.from_iterable(rankings))  # TypeError unless every place holds one id
+    except (KeyError, TypeError):
+        return None
+    return rankings
+
+
+def election_from_profile(
+    export: dict[str, Any], profile: list[list[Any]], weights: Mapping[str | None, Any]
+) -> Election:
+    """The count's election from each group's distinct ballots, [choice, group, how many]:
+    each once, with its group's weight times its number (a ballot of weight 2 counts exactly
+    like two identical ballots), named t1, t2... IRV's strict rankings become Rankings."""
+    keys = list(zip(map(itemgetter(1), profile), map(itemgetter(2), profile), strict=True))
+    table = {key: weights[key[0]] * key[1] for key in set(keys)}
+    numbers = list(map(table.__getitem__, keys))
+    voters = [f"t{i}" for i in range(1, len(profile) + 1)]
+    groups = list(map(itemgetter(1), profile))
+    choices = list(map(itemgetter(0), profile))
+    if export["method"] == "irv":
+        rankings = _strict_rankings(choices)
+        if rankings is not None:
+            return _election(export, [], rankings=Rankings(voters, rankings, numbers, groups))
+    texts = {key: str(number) for key, number in table.items()}
+    rows = [
+        [voter, group, texts[key], choice]
+        for voter, group, key, choice in zip(voters, groups, keys, choices, strict=True)
+    ]
+    return election_from_export(dict(export, ballots=rows))
 
 
 def count(export: dict[str, Any], sums: GroupSums | None = None) -> Result:
@@ -146,9 +192,9 @@ def result_json(result: Result) -> dict[str, Any]:
     return out
 
 
-def payments_by_group(export: dict[str, Any], result: Result) -> dict[str, dict[str, Any]]:
+def payments_by_group(election: Election, result: Result) -> dict[str, dict[str, Any]]:
     """MES: what each stakeholder group (never an identifiable voter) paid for each project."""
-    groups = {voter: group or "" for voter, group, _w, _c in export["ballots"]}
+    groups = {b.voter: b.group or "" for b in election.ballots}
     out: dict[str, dict[str, Any]] = {}
     for voter, paid in result.payments.items():
         row = out.setdefault(groups.get(voter, ""), {})

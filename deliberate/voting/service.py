@@ -45,8 +45,10 @@ from deliberate.voting.counting import (
     BUDGET_METHODS,
     RANKED_METHODS,
     CountingError,
+    Election,
     GroupSums,
     group_weights,
+    tally,
     validate_ballot,
 )
 from deliberate.voting.models import (
@@ -1364,21 +1366,6 @@ async def ballot_profile(db: AsyncSession, cycle_id: uuid.UUID) -> list[list[Any
     return json.loads(await db.scalar(BALLOT_PROFILE, {"cycle_id": cycle_id}))
 
 
-def _profile_ballots(
-    profile: list[list[Any]], weights: dict[str | None, Fraction | int]
-) -> list[list[Any]]:
-    """The profile as export-style ballots [id, group, weight text, choice], each distinct
-    ballot once with its group's weight times its number (each such text written once)."""
-    texts: dict[tuple[str | None, int], str] = {}
-    out = []
-    for i, (choice, group, n) in enumerate(profile, start=1):
-        weight = texts.get((group, n))
-        if weight is None:
-            weight = texts[(group, n)] = str(weights[group] * n)
-        out.append([f"t{i}", group, weight, choice])
-    return out
-
-
 # What each method adds up, when it adds up (counting.GroupSums): PostgreSQL sums a city's
 # ballots per stakeholder group, and the engine multiplies each sum by its group's weight.
 SUM_KINDS = {
@@ -1477,10 +1464,10 @@ def summarise(
     weights: dict[str | None, Fraction | int],
     result: Any,
     groups: list[StakeholderGroupDef],
-    export: dict[str, Any] | None = None,
+    election: Election | None = None,
 ) -> dict:
     """Ballots, share of ballots and share of voice per group, from each group's number of
-    ballots and its voters' weight; MES adds what each group paid (from the export's ballots)."""
+    ballots and its voters' weight; MES adds what each group paid (by the counted ballots)."""
     per_group = {
         group or "": {"ballots": count, "voice": Fraction(weights[group]) * count}
         for group, count in counts.items()
@@ -1503,8 +1490,8 @@ def summarise(
     }
     # Exact, so the open-data files can say whether every weight is whole (PrefLib's counts).
     summary["weights"] = {group or "": str(weight) for group, weight in weights.items()}
-    if result.payments and export is not None:
-        summary["payments_by_group"] = exports.payments_by_group(export, result)
+    if result.payments and election is not None:
+        summary["payments_by_group"] = exports.payments_by_group(election, result)
     return summary
 
 
@@ -1530,16 +1517,16 @@ async def store_tally(db: AsyncSession, cycle: Cycle) -> Tally:
 
 @dataclass
 class CycleCount:
-    """A cycle's ballots counted: what was counted (the export's header, with each group's
-    distinct ballots once, weighted by their number, when ``sums`` is None), the ballots and
-    weight per group, and the result."""
+    """A cycle's ballots counted: the export's header (without its ballots), the election
+    counted (per-group sums, or each group's distinct ballots once, weighted by their number),
+    the ballots and weight per group, and the result."""
 
     definition: BallotDefinition
     groups: list[StakeholderGroupDef]
     export: dict[str, Any]
+    election: Election
     counts: Counter[str | None]
     weights: dict[str | None, Fraction | int]
-    sums: GroupSums | None
     result: Any
 
     def tally_values(self) -> dict[str, Any]:
@@ -1550,11 +1537,7 @@ class CycleCount:
             "params": {"budget": budget} if budget is not None else {},
             "result": exports.result_json(self.result),
             "summary": summarise(
-                self.counts,
-                self.weights,
-                self.result,
-                self.groups,
-                self.export if self.sums is None else None,
+                self.counts, self.weights, self.result, self.groups, self.election
             ),
             "ballots_counted": sum(self.counts.values()),
             "computed_at": utcnow(),
@@ -1572,20 +1555,22 @@ async def count_cycle(db: AsyncSession, cycle: Cycle) -> CycleCount:
         weights = compute_weights(definition, groups, counts)
         added = await ballot_sums(db, cycle.id, kind, len(export["options"]))
         sums = GroupSums(kind, [(weights[g], g, added.get(g, {})) for g in counts])
-        counted = export
     else:
         profile = await ballot_profile(db, cycle.id)
         counts = Counter()
         for _choice, group, n in profile:
             counts[group] += n
         weights = compute_weights(definition, groups, counts)
-        counted = dict(export, ballots=_profile_ballots(profile, weights))
     try:
-        result = exports.count(counted, sums)
+        if sums is None:
+            election = exports.election_from_profile(export, profile, weights)
+        else:
+            election = exports.election_from_export(export, sums)
+        result = tally(definition.method, election)
     except CountingError:
         log.exception("tally_failed", cycle_id=str(cycle.id))
         raise
-    return CycleCount(definition, groups, counted, counts, weights, sums, result)
+    return CycleCount(definition, groups, export, election, counts, weights, result)
 
 
 async def _store_tally(db: AsyncSession, cycle: Cycle) -> Tally:
