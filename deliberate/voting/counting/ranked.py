@@ -262,7 +262,7 @@ class _StrictPiles:
                     groups.append(b.group)
             except ValueError:  # a tier of several options
                 return None
-        weights = {id(w): w for w in weight_of}
+        weights = dict(zip(map(id, weight_of), weight_of, strict=True))
         if any(w < 0 for w in weights.values()):
             return None
         scale = math.lcm(*(Fraction(w).denominator for w in weights.values()))
@@ -279,7 +279,7 @@ class _StrictPiles:
         bucket = list(map(buckets.__getitem__, keys))
         if max_rank is not None and lengths and max(lengths) > max_rank:
             return None
-        whole = [scaled[id(w)] for w in weight_of]
+        whole = list(map(scaled.__getitem__, map(id, weight_of)))
         if sum(whole) >= 2**62:
             return None
         options = np.array(flat, dtype=np.intp)
