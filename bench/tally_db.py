@@ -3,13 +3,12 @@
 Target: under a second.
 
 An additive method (approval, score, Borda, greedy...) is counted from per-group sums that
-PostgreSQL adds up, and its open-data export is written when first downloaded; IRV and MES
-count each ballot, so they read every ballot, build the export and store it at the close.
+PostgreSQL adds up; IRV and MES from each group's distinct ballots once, with their number.
+Every method's open-data export is written when first downloaded.
 
 Printed per method: the whole of store_tally (wall time, and the app process's CPU time in it),
-then the first download's export (`tally_export`: built and stored then, for the additive
-methods; already there for the others). Each run is rolled back, so the methods share the same
-ballots.
+then the first download's export (`tally_export`: the shuffled ballots built and stored). Each
+run is rolled back, so the methods share the same ballots.
 
 Usage: cd bench && ../.venv/bin/python tally_db.py [--rounds 3] [--database URL]
 """
@@ -101,7 +100,7 @@ def print_results(results: list[tuple[str, dict[str, float]]]) -> None:
     print(
         "(total: wall time of store_tally; app CPU: the Python process's CPU time in it, which "
         "a busy machine does not inflate; export: the first download's open-data export, "
-        "written then for a count made from sums)"
+        "written then)"
     )
 
 
