@@ -234,6 +234,32 @@ class _Run:
     ties: list[Tie]
 
 
+def _bought(
+    best: list[OptionId],
+    best_rho: Any,
+    remaining: dict[OptionId, Any],
+    prof: _Profile,
+    rank: dict[str, int],
+    bought_so_far: int,
+    ties: list[Tie],
+) -> tuple[OptionId, Any]:
+    """The project a round buys, and its rho: the one with the smallest rho or, when several
+    share it, the first by the tie rule (the tie recorded in ``ties``)."""
+    if len(best) == 1:
+        return best[0], best_rho
+    order = sorted(best, key=lambda c: (prof.cost[c], -prof.wsup[c], rank[c]))
+    ties.append(
+        Tie(
+            f"equal shares round {bought_so_far + 1}",
+            sorted(best, key=natural_key),
+            order,
+            "lower cost, then more supporters (by weight), then option id order",
+            value=best_rho,
+        )
+    )
+    return order[0], remaining[order[0]]
+
+
 class _MES:
     """One fixed-budget MES computation in exact Fractions (floats: ``_FloatMES``)."""
 
@@ -281,21 +307,7 @@ class _MES:
                     best.append(c)
             if not best:
                 break
-            if len(best) > 1:
-                order = sorted(best, key=lambda c: (p.cost[c], -p.wsup[c], self.rank[c]))
-                ties.append(
-                    Tie(
-                        f"equal shares round {len(winners) + 1}",
-                        sorted(best, key=natural_key),
-                        order,
-                        "lower cost, then more supporters (by weight), then option id order",
-                        value=best_rho,
-                    )
-                )
-                choice = order[0]
-                best_rho = remaining[choice]
-            else:
-                choice = best[0]
+            choice, best_rho = _bought(best, best_rho, remaining, p, self.rank, len(winners), ties)
             paid[choice] = self._pay(choice, best_rho, bpw, budget)
             winners.append(choice)
             rhos.append(best_rho)
@@ -431,21 +443,8 @@ class _FloatMES:
             if not best:
                 break
             if len(best) > 1:
-                self.near_tie = True
-                order = sorted(best, key=lambda c: (p.cost[c], -p.wsup[c], self.rank[c]))
-                ties.append(
-                    Tie(
-                        f"equal shares round {len(winners) + 1}",
-                        sorted(best, key=natural_key),
-                        order,
-                        "lower cost, then more supporters (by weight), then option id order",
-                        value=best_rho,
-                    )
-                )
-                choice = order[0]
-                best_rho = remaining[choice]
-            else:
-                choice = best[0]
+                self.near_tie = True  # equal within the margin: exact arithmetic decides
+            choice, best_rho = _bought(best, best_rho, remaining, p, self.rank, len(winners), ties)
             paid[choice] = self._pay(choice, best_rho, bpw, budget)
             winners.append(choice)
             rhos.append(best_rho)
