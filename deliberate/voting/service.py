@@ -1552,12 +1552,12 @@ async def count_cycle(db: AsyncSession, cycle: Cycle) -> CycleCount:
     PostgreSQL adds up, any other from each group's distinct ballots with their numbers."""
     definition, groups, export = await _export_header(db, cycle)
     kind = SUM_KINDS.get(definition.method)
-    sums: GroupSums | None = None
     if kind is not None:
         counts = await ballot_group_counts(db, cycle.id)
         weights = compute_weights(definition, groups, counts)
         added = await ballot_sums(db, cycle.id, kind, len(export["options"]))
         sums = GroupSums(kind, [(weights[g], g, added.get(g, {})) for g in counts])
+        election = exports.election_from_export(export, sums)
     else:
         # Room to group a city's ballots in memory (the default spills to disk): this
         # transaction only.
@@ -1567,11 +1567,8 @@ async def count_cycle(db: AsyncSession, cycle: Cycle) -> CycleCount:
         for _choice, group, n in profile:
             counts[group] += n
         weights = compute_weights(definition, groups, counts)
+        election = exports.election_from_profile(export, profile, weights)
     try:
-        if sums is None:
-            election = exports.election_from_profile(export, profile, weights)
-        else:
-            election = exports.election_from_export(export, sums)
         result = tally(definition.method, election)
     except CountingError:
         log.exception("tally_failed", cycle_id=str(cycle.id))
