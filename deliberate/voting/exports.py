@@ -18,6 +18,7 @@ from typing import Any
 from deliberate.voting.counting import (
     BUDGET_METHODS,
     RANKED_METHODS,
+    Approvals,
     Ballot,
     Election,
     GroupSums,
@@ -67,14 +68,12 @@ def election_from_export(export: dict[str, Any], sums: GroupSums | None = None) 
     of the export's ballots (an additive count of the same ballots: see GroupSums)."""
     # A vote has a handful of distinct weights: each text is parsed once.
     weights: dict[str, Any] = {}
-    method = export["method"]
-    # IRV counts strict rankings as they are (counting.Rankings), without a Ballot each.
-    rankings = _rankings(export, weights) if method == "irv" and sums is None else None
+    compact = _compact(export, weights) if sums is None else None
+    if compact is not None:
+        return _election(export, [], compact=compact)
     ballots = []
     append = ballots.append
-    for voter, group, weight, choice in (
-        export["ballots"] if sums is None and rankings is None else ()
-    ):
+    for voter, group, weight, choice in export["ballots"] if sums is None else ():
         number = weights.get(weight)
         if number is None:
             number = weights[weight] = exact(weight)
@@ -89,14 +88,14 @@ def election_from_export(export: dict[str, Any], sums: GroupSums | None = None) 
             )
         else:
             append(ballot_from_choice(voter, choice, number, group))
-    return _election(export, ballots, sums=sums, rankings=rankings)
+    return _election(export, ballots, sums=sums)
 
 
 def _election(
     export: dict[str, Any],
     ballots: list[Ballot],
     sums: GroupSums | None = None,
-    rankings: Rankings | None = None,
+    compact: Rankings | Approvals | None = None,
 ) -> Election:
     """The export's options, costs, budget and description with these ballots."""
     method = export["method"]
@@ -123,36 +122,46 @@ def _election(
         names=names,
         meta=meta,
         sums=sums,
-        rankings=rankings,
+        rankings=compact if isinstance(compact, Rankings) else None,
+        approvals=compact if isinstance(compact, Approvals) else None,
     )
 
 
-def _rankings(export: dict[str, Any], weights: dict[str, Any]) -> Rankings | None:
-    """The export's ballots as Rankings, if every one is a strict ranking (else None)."""
+# The methods that count a compact form of the app's ballots as it is, without a Ballot each
+# (a city's vote is 100,000): IRV strict rankings, MES approval sets.
+COMPACT_FORMS: dict[str, tuple[str, type[Rankings] | type[Approvals]]] = {
+    "irv": ("ranking", Rankings),
+    "mes": ("approvals", Approvals),
+}
+
+
+def _compact(export: dict[str, Any], weights: dict[str, Any]) -> Rankings | Approvals | None:
+    """The export's ballots in the compact form its method counts, if every ballot is one
+    (else None)."""
+    form = COMPACT_FORMS.get(export["method"])
     rows = export["ballots"]
-    rankings = _strict_rankings(list(map(itemgetter(3), rows)))
-    if rankings is None:
+    lists = _lists(form[0], list(map(itemgetter(3), rows))) if form else None
+    if form is None or lists is None:
         return None
     texts = list(map(itemgetter(2), rows))
     for text in set(texts):
         weights[text] = exact(text)
     numbers = list(map(weights.__getitem__, texts))
-    return Rankings(
-        list(map(itemgetter(0), rows)), rankings, numbers, list(map(itemgetter(1), rows))
-    )
+    return form[1](list(map(itemgetter(0), rows)), lists, numbers, list(map(itemgetter(1), rows)))
 
 
-def _strict_rankings(choices: list[dict[str, Any]]) -> list[list[str]] | None:
-    """Each choice's ranking, if every choice is a strict ranking of option ids and nothing
-    else (else None); checked in a few passes that loop in C, as a city has 100,000."""
+def _lists(key: str, choices: list[dict[str, Any]]) -> list[list[str]] | None:
+    """Each choice's list under ``key`` ("ranking": a strict ranking, "approvals"), if every
+    choice holds such a list of option ids and nothing else (else None); checked in a few
+    passes that loop in C, as a city has 100,000."""
     if set(map(len, choices)) - {1}:
         return None
     try:
-        rankings = list(map(itemgetter("ranking"), choices))
-        "".join(chain.from_iterable(rankings))  # TypeError unless every place holds one id
+        lists = list(map(itemgetter(key), choices))
+        "".join(chain.from_iterable(lists))  # TypeError unless every item is one id
     except (KeyError, TypeError):
         return None
-    return rankings
+    return lists
 
 
 def election_from_profile(
@@ -160,17 +169,18 @@ def election_from_profile(
 ) -> Election:
     """The count's election from each group's distinct ballots, [choice, group, how many]:
     each once, with its group's weight times its number (a ballot of weight 2 counts exactly
-    like two identical ballots), named t1, t2... IRV's strict rankings become Rankings."""
+    like two identical ballots), named t1, t2... in the compact form of COMPACT_FORMS when
+    its method has one."""
     keys = list(zip(map(itemgetter(1), profile), map(itemgetter(2), profile), strict=True))
     table = {key: weights[key[0]] * key[1] for key in set(keys)}
     numbers = list(map(table.__getitem__, keys))
     voters = [f"t{i}" for i in range(1, len(profile) + 1)]
     groups = list(map(itemgetter(1), profile))
     choices = list(map(itemgetter(0), profile))
-    if export["method"] == "irv":
-        rankings = _strict_rankings(choices)
-        if rankings is not None:
-            return _election(export, [], rankings=Rankings(voters, rankings, numbers, groups))
+    form = COMPACT_FORMS.get(export["method"])
+    lists = _lists(form[0], choices) if form else None
+    if form is not None and lists is not None:
+        return _election(export, [], compact=form[1](voters, lists, numbers, groups))
     texts = {key: str(number) for key, number in table.items()}
     rows = [
         [voter, group, texts[key], choice]
@@ -192,16 +202,13 @@ def result_json(result: Result) -> dict[str, Any]:
     return out
 
 
-def payments_by_group(election: Election, result: Result) -> dict[str, dict[str, Any]]:
-    """MES: what each stakeholder group (never an identifiable voter) paid for each project."""
-    groups = {b.voter: b.group or "" for b in election.ballots}
-    out: dict[str, dict[str, Any]] = {}
-    for voter, paid in result.payments.items():
-        row = out.setdefault(groups.get(voter, ""), {})
-        for option, amount in paid.items():
-            # Added as they come: exact Fractions stay exact, floats stay floats.
-            row[option] = row.get(option, 0) + amount
-    return {g: {o: to_plain(simplify(v)) for o, v in row.items()} for g, row in out.items()}
+def payments_by_group(result: Result) -> dict[str, dict[str, Any]]:
+    """MES: what each stakeholder group (never an identifiable voter) paid for each project
+    ("": voters without a group)."""
+    return {
+        group or "": {o: to_plain(simplify(v)) for o, v in row.items()}
+        for group, row in result.group_payments.items()
+    }
 
 
 def pb_text(export: dict[str, Any]) -> str:

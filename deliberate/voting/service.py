@@ -45,7 +45,6 @@ from deliberate.voting.counting import (
     BUDGET_METHODS,
     RANKED_METHODS,
     CountingError,
-    Election,
     GroupSums,
     group_weights,
     tally,
@@ -1467,10 +1466,9 @@ def summarise(
     weights: dict[str | None, Fraction | int],
     result: Any,
     groups: list[StakeholderGroupDef],
-    election: Election | None = None,
 ) -> dict:
     """Ballots, share of ballots and share of voice per group, from each group's number of
-    ballots and its voters' weight; MES adds what each group paid (by the counted ballots)."""
+    ballots and its voters' weight; MES adds what each group paid."""
     per_group = {
         group or "": {"ballots": count, "voice": Fraction(weights[group]) * count}
         for group, count in counts.items()
@@ -1493,8 +1491,8 @@ def summarise(
     }
     # Exact, so the open-data files can say whether every weight is whole (PrefLib's counts).
     summary["weights"] = {group or "": str(weight) for group, weight in weights.items()}
-    if result.payments and election is not None:
-        summary["payments_by_group"] = exports.payments_by_group(election, result)
+    if result.group_payments:
+        summary["payments_by_group"] = exports.payments_by_group(result)
     return summary
 
 
@@ -1520,14 +1518,12 @@ async def store_tally(db: AsyncSession, cycle: Cycle) -> Tally:
 
 @dataclass
 class CycleCount:
-    """A cycle's ballots counted: the export's header (without its ballots), the election
-    counted (per-group sums, or each group's distinct ballots once, weighted by their number),
-    the ballots and weight per group, and the result."""
+    """A cycle's ballots counted: the export's header (without its ballots), the ballots and
+    weight per group, and the result."""
 
     definition: BallotDefinition
     groups: list[StakeholderGroupDef]
     export: dict[str, Any]
-    election: Election
     counts: Counter[str | None]
     weights: dict[str | None, Fraction | int]
     result: Any
@@ -1539,9 +1535,7 @@ class CycleCount:
             "method": self.export["method"],
             "params": {"budget": budget} if budget is not None else {},
             "result": exports.result_json(self.result),
-            "summary": summarise(
-                self.counts, self.weights, self.result, self.groups, self.election
-            ),
+            "summary": summarise(self.counts, self.weights, self.result, self.groups),
             "ballots_counted": sum(self.counts.values()),
             "computed_at": utcnow(),
         }
@@ -1573,7 +1567,7 @@ async def count_cycle(db: AsyncSession, cycle: Cycle) -> CycleCount:
     except CountingError:
         log.exception("tally_failed", cycle_id=str(cycle.id))
         raise
-    return CycleCount(definition, groups, export, election, counts, weights, result)
+    return CycleCount(definition, groups, export, counts, weights, result)
 
 
 async def _store_tally(db: AsyncSession, cycle: Cycle) -> Tally:

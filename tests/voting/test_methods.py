@@ -417,6 +417,14 @@ def test_mes_in_floats_on_arrays_selects_what_exact_arithmetic_selects(e, data):
         assert floats.payments.get(voter, {}) == pytest.approx(
             {c: float(v) for c, v in paid.items()}, rel=1e-9, abs=1e-9
         )
+    # What each group paid: the exact payments of its voters, added one by one.
+    assert set(floats.group_payments) == set(exact.group_payments)
+    for group, paid in exact.group_payments.items():
+        mine = [exact.payments.get(b.voter, {}) for b in e.ballots if b.group == group]
+        assert paid == {c: sum(p.get(c, 0) for p in mine) for c in paid}
+        assert floats.group_payments[group] == pytest.approx(
+            {c: float(v) for c, v in paid.items()}, rel=1e-9, abs=1e-9
+        )
 
 
 # --- weights: weight 2 == duplicated voter, for every method ---------------------------------

@@ -16,7 +16,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from deliberate.voting.counting import Ballot, CountingError, Election, Rankings, schulze, tally
+from deliberate.voting.counting import (
+    Approvals,
+    Ballot,
+    CountingError,
+    Election,
+    Rankings,
+    greedy,
+    mes,
+    schulze,
+    tally,
+)
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 OPTS = ["1", "2", "3", "4", "10"]
@@ -68,7 +78,9 @@ def test_a_profile_counts_like_every_ballot_in_any_order(method, kind, data):
     extra = {"costs": COSTS, "budget": 100} if method == "mes" else {}
 
     def count(these: list[Ballot]) -> dict:
-        return tally(method, Election(options=list(OPTS), ballots=these, **extra)).to_dict()
+        result = tally(method, Election(options=list(OPTS), ballots=these, **extra))
+        # MES: what each group paid, in floats, to the last digit too.
+        return {**result.to_dict(), "group_payments": result.group_payments}
 
     whole = count(ballots)
     assert count(shuffled) == whole  # to the last digit: MES's rho per round included
@@ -101,3 +113,74 @@ def test_rankings_given_to_a_method_that_counts_ballots_are_refused_not_ignored(
     with pytest.raises(CountingError, match="with_ballots"):
         schulze(compact)  # called directly, not through tally
     assert tally("schulze", compact).winners == ["2"]
+
+
+@pytest.mark.parametrize("method", ["mes", "greedy", "approval"])
+@SETTINGS
+@given(data=st.data())
+def test_approvals_count_like_their_ballots(method, data):
+    # MES counts Approvals as they are (on arrays); tally gives any other method Ballots.
+    # An option listed twice on one ballot counts once, as in a Ballot's set.
+    drawn = data.draw(
+        st.lists(
+            st.tuples(
+                st.lists(st.sampled_from(OPTS), max_size=4), st.sampled_from([*WEIGHTS, "zero"])
+            ),
+            min_size=1,
+            max_size=30,
+        )
+    )
+    weight = {**WEIGHTS, "zero": 0}
+    approvals = Approvals(
+        [f"v{i}" for i in range(len(drawn))],
+        [chosen for chosen, _g in drawn],
+        [weight[g] for _c, g in drawn],
+        [None if g == "zero" else g for _c, g in drawn],
+    )
+    compact = Election(list(OPTS), [], costs=COSTS, budget=100, approvals=approvals)
+    assert compact.with_ballots().ballots == approvals.ballots()
+    if sum(approvals.weights) == 0 and method == "mes":
+        with pytest.raises(CountingError, match="positive weight"):
+            tally(method, compact)
+        return
+    fast = tally(method, compact)
+    ballots = tally(method, compact.with_ballots())
+    assert fast.to_dict() == ballots.to_dict()
+    assert dict(fast.payments) == dict(ballots.payments)
+    assert fast.group_payments == ballots.group_payments
+    if method == "mes":  # what each group paid adds up to what its voters paid
+        groups = dict(zip(approvals.voters, approvals.groups, strict=True))
+        for group, paid in fast.group_payments.items():
+            for option, amount in paid.items():
+                of_voters = sum(
+                    p.get(option, 0) for v, p in fast.payments.items() if groups[v] == group
+                )
+                assert amount == pytest.approx(of_voters, rel=1e-12)
+
+
+def test_approvals_given_to_a_method_that_counts_ballots_are_refused_not_ignored():
+    compact = Election(
+        ["1", "2"],
+        [],
+        costs={"1": 1, "2": 1},
+        budget=1,
+        approvals=Approvals(["v1"], [["2"]], [1], [None]),
+    )
+    with pytest.raises(CountingError, match="with_ballots"):
+        greedy(compact)  # called directly, not through tally
+    assert tally("greedy", compact).selected == ["2"]
+    assert mes(compact).selected == ["2"]
+
+
+@pytest.mark.parametrize(
+    ("approvals", "weights", "message"),
+    [
+        ([["1"], ["1", "9"]], [1, 1], r"ballot v1 names unknown options \['9'\]"),
+        ([["1"], ["2"]], [1, -1], "ballot v1 has a negative weight"),
+    ],
+)
+def test_mes_says_which_compact_ballot_is_wrong(approvals, weights, message):
+    given = Approvals(["v0", "v1"], approvals, weights, [None, None])
+    election = Election(["1", "2"], [], costs={"1": 1, "2": 1}, budget=2, approvals=given)
+    with pytest.raises(CountingError, match=message):
+        mes(election)

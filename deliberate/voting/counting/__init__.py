@@ -6,6 +6,7 @@ Conventions and tie-breaks are documented in docs/counting.md.
 
 from .budget import greedy, mes
 from .model import (
+    Approvals,
     Ballot,
     CountingError,
     Election,
@@ -35,6 +36,7 @@ __all__ = [
     "BUDGET_METHODS",
     "METHODS",
     "RANKED_METHODS",
+    "Approvals",
     "Ballot",
     "CountingError",
     "Election",

@@ -11,7 +11,7 @@ Support of a project on one ballot (before weighting):
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import chain
@@ -22,11 +22,13 @@ import numpy as np
 from .model import (
     Ballot,
     CountingError,
+    Deferred,
     Election,
     Number,
     OptionId,
     Result,
     Tie,
+    VoterId,
     exact,
     natural_key,
     simplify,
@@ -37,8 +39,10 @@ from .scoring import borda_points
 BUDGET_TIE_RULE = "lower cost first, then option id order"
 
 
-def _check_budget(election: Election, budget: Number | None) -> tuple[Number, dict[str, Number]]:
-    election.check()
+def _check_budget(
+    election: Election, budget: Number | None, compact: str | None = None
+) -> tuple[Number, dict[str, Number]]:
+    election.check(compact)
     b = budget if budget is not None else election.budget
     if b is None:
         raise CountingError("a budget is required")
@@ -113,32 +117,6 @@ def _weighted_support(
         for o, v in u.items():
             row[o] = row.get(o, 0) + v
     return weighted_totals(election.options, buckets.values())
-
-
-def _approval_support(
-    election: Election,
-) -> tuple[dict[OptionId, Number], dict[str, dict[OptionId, Number]]]:
-    """``_weighted_support`` of an approval vote (a support of 1 per approval), counted on
-    arrays: the approvals of each set of ballots sharing a weight and a group."""
-    ballots = election.ballots
-    index = {o: i for i, o in enumerate(election.options)}
-    m = len(index)
-    chosen = [b.approvals or () for b in ballots]
-    keys = [(id(b.weight), b.group) for b in ballots]
-    buckets = {key: k for k, key in enumerate(dict.fromkeys(keys))}
-    owner = np.repeat(
-        np.array(list(map(buckets.__getitem__, keys)), dtype=np.intp), list(map(len, chosen))
-    )
-    flat = np.array(list(map(index.__getitem__, chain.from_iterable(chosen))), dtype=np.intp)
-    counts = np.zeros(len(buckets) * m, dtype=np.int64)
-    np.add.at(counts, owner * m + flat, 1)
-    weight_of = {id(b.weight): b.weight for b in ballots}
-    rows = []
-    for (weight_id, group), k in buckets.items():
-        row = counts[k * m : (k + 1) * m].tolist()
-        amounts = {o: n for o, n in zip(election.options, row, strict=True) if n}
-        rows.append((weight_of[weight_id], group, amounts))
-    return weighted_totals(election.options, rows)
 
 
 def _greedy_fill(
@@ -217,8 +195,9 @@ class _Profile:
     """Voters merged into types (identical ballots): types keep equal budgets throughout."""
 
     weight: list[Any]  # per type, in the arithmetic in use
-    members: list[list[tuple[str, int]]]  # per type: (voter id, weight over a denominator)
-    total: list[int]  # per type: its members' weights added, over the same denominator
+    total: list[int]  # per type: its ballots' whole weights (over one denominator) added
+    row_type: Any  # per ballot, in the count's order: its type (-1: a ballot of weight 0)
+    group_weight: Any  # group x type: the whole weights of the type's ballots in the group
     supporters: dict[OptionId, Any]  # project -> type indices (a list, or an array)
     util: dict[OptionId, list[Any]]  # project -> utility per unit weight, aligned
     uniform: dict[OptionId, Any]  # project -> common utility, when all supporters agree
@@ -486,15 +465,6 @@ class _FloatMES:
         return sup, amount
 
 
-def _paid_by_type(paid: Any) -> Any:
-    """(type, amount) pairs of what each type paid for a project, whichever engine ran."""
-    if isinstance(paid, dict):
-        return paid.items()
-    types, amounts = paid
-    paying = amounts != 0
-    return zip(types[paying].tolist(), amounts[paying].tolist(), strict=True)
-
-
 class _Engine:
     """Runs MES in floats and redoes a run in exact arithmetic when floats cannot decide."""
 
@@ -521,50 +491,102 @@ class _Engine:
         return eng.run(endowment), eng.p
 
 
-def _whole_weights(election: Election) -> tuple[dict[int, int], int]:
-    """Every ballot weight as a whole number over one common denominator, by weight object:
-    a vote has a handful of weights, and whole numbers add up exactly and fast."""
-    distinct = {id(b.weight): b.weight for b in election.ballots}
-    denominator = math.lcm(*(Fraction(w).denominator for w in distinct.values()))
-    return {i: int(w * denominator) for i, w in distinct.items()}, denominator
+@dataclass
+class _Voters:
+    """The ballots an MES count reads, as columns in the election's order (its Ballot
+    objects, then its Approvals): each one's voter, group and weight, the weight also as a
+    whole number over one common denominator and, when every ballot is an approval ballot,
+    the options each approves (else None)."""
+
+    voters: list[VoterId]
+    groups: list[str | None]
+    weights: list[Number]
+    approvals: list[Collection[OptionId]] | None
+    whole: list[int]
+    denominator: int
+    group_names: list[str | None]
+    codes: Any  # each ballot's group, as its index in group_names
+
+    @classmethod
+    def of(cls, election: Election) -> _Voters:
+        ballots = election.ballots
+        voters = [b.voter for b in ballots]
+        groups = [b.group for b in ballots]
+        weights = [b.weight for b in ballots]
+        approvals: list[Collection[OptionId]] | None = None
+        if all(b.ranking is None and b.points is None for b in ballots):
+            approvals = [b.approvals or () for b in ballots]
+        given = election.approvals
+        if given is not None:
+            voters += given.voters
+            groups += given.groups
+            weights += given.weights
+            if approvals is not None:
+                approvals += given.approvals
+        # A vote has a handful of weights, and whole numbers add up exactly and fast.
+        distinct = {id(w): w for w in weights}
+        denominator = math.lcm(*(Fraction(w).denominator for w in distinct.values()))
+        scaled = {i: int(w * denominator) for i, w in distinct.items()}
+        whole = list(map(scaled.__getitem__, map(id, weights)))
+        # The groups in order of first appearance, and each ballot's group as its index.
+        names = {g: k for k, g in enumerate(dict.fromkeys(groups))}
+        codes = np.fromiter(map(names.__getitem__, groups), dtype=np.intp, count=len(groups))
+        return cls(voters, groups, weights, approvals, whole, denominator, list(names), codes)
+
+    def whole_array(self) -> Any:
+        """The whole weights as an array: 64-bit integers, or Python's when the total is too
+        large for them (weights with a large common denominator)."""
+        fits = sum(self.whole) < 2**62
+        return np.array(self.whole, dtype=np.int64 if fits else object)
+
+
+def _by_group_and_type(voters: _Voters, row_type: Any, types: int) -> Any:
+    """groups x types: the whole weights of each type's ballots in each group (weight-0
+    ballots, of type -1, left out)."""
+    whole = voters.whole_array()
+    out = np.zeros((len(voters.group_names), types), dtype=whole.dtype)
+    counted = row_type >= 0
+    np.add.at(out, (voters.codes[counted], row_type[counted]), whole[counted])
+    return out
 
 
 def _profile(
     election: Election,
+    voters: _Voters,
     utils: list[dict[OptionId, Number]],
     costs: Mapping[OptionId, Number],
     utility: str,
     exact_mode: bool,
-    whole: tuple[dict[int, int], int],
 ) -> _Profile:
     conv: Any = Fraction if exact_mode else float  # Fraction: int / int would give a float
     types: dict[tuple[tuple[OptionId, Number], ...], int] = {}
-    # A type's weight is the sum of its members', in whole numbers over one denominator.
-    scaled, denominator = whole
+    # A type's weight is the sum of its ballots', in whole numbers over one denominator.
     total: list[int] = []
-    members: list[list[tuple[str, int]]] = []
-    for b, u in zip(election.ballots, utils, strict=True):
-        k = scaled[id(b.weight)]
+    row_type: list[int] = []
+    for k, u in zip(voters.whole, utils, strict=True):
         if not k:
+            row_type.append(-1)
             continue
         key = tuple(sorted(u.items()))
         t = types.get(key)
         if t is None:
             t = types[key] = len(total)
             total.append(0)
-            members.append([])
         total[t] += k
-        members[t].append((b.voter, k))
+        row_type.append(t)
     # Types in one canonical order (by their ballot), so the floating-point arithmetic, and
     # so every figure, is the same whatever order the ballots come in: a shuffled export of the
     # same ballots recounts to exactly the same result.
     keys = sorted(types)
     before = [types[key] for key in keys]
+    after = {t: new for new, t in enumerate(before)}
+    after[-1] = -1
     total = [total[t] for t in before]
-    members = [members[t] for t in before]
+    rows = np.array([after[t] for t in row_type], dtype=np.intp)
     types = {key: t for t, key in enumerate(keys)}
     # The exact weight, or the float nearest to it (int / int is correctly rounded).
-    wconv = [Fraction(n, denominator) if exact_mode else n / denominator for n in total]
+    d = voters.denominator
+    wconv = [Fraction(n, d) if exact_mode else n / d for n in total]
     supporters: dict[OptionId, list[int]] = {o: [] for o in election.options}
     util: dict[OptionId, list[Any]] = {o: [] for o in election.options}
     for key, t in types.items():
@@ -582,8 +604,9 @@ def _profile(
     wsup = {o: sum((wconv[t] for t in sup), conv(0)) for o, sup in supporters.items()}
     return _Profile(
         weight=wconv,
-        members=members,
         total=total,
+        row_type=rows,
+        group_weight=_by_group_and_type(voters, rows, len(total)),
         supporters=supporters,
         util=util,
         uniform=uniform,
@@ -592,48 +615,158 @@ def _profile(
     )
 
 
-def _approval_profile(
-    election: Election,
-    costs: Mapping[OptionId, Number],
-    utility: str,
-    whole: tuple[dict[int, int], int],
-) -> _Profile:
-    """``_profile`` in floats for an approval vote, built on arrays: the same types, weights
-    and supporters, in its own canonical order (by the set of options each type approves)."""
-    scaled, denominator = whole
-    ballots = election.ballots
-    options = election.options
-    index = {o: i for i, o in enumerate(options)}
-    bit = {o: 1 << i for i, o in enumerate(options)}
-    chosen = [b.approvals or frozenset() for b in ballots]
-    counted = [scaled[id(b.weight)] for b in ballots]
-    kinds = list(dict.fromkeys(fs for fs, k in zip(chosen, counted, strict=True) if k))
-    kinds.sort(key=lambda fs: sum(map(bit.__getitem__, fs)))  # canonical: by bit pattern
-    type_of = {fs: t for t, fs in enumerate(kinds)}
-    total = [0] * len(kinds)
-    members: list[list[tuple[str, int]]] = [[] for _ in kinds]
-    for b, fs, k in zip(ballots, chosen, counted, strict=True):
-        if k:
-            t = type_of[fs]
-            total[t] += k
-            members[t].append((b.voter, k))
-    weight = [n / denominator for n in total]  # int / int: the float nearest the exact weight
-    owner = np.repeat(np.arange(len(kinds)), list(map(len, kinds)))
-    flat = np.array(list(map(index.__getitem__, chain.from_iterable(kinds))), dtype=np.intp)
-    order = np.argsort(flat, kind="stable")  # each option's supporters, in type order
-    per_option = np.bincount(flat, minlength=len(options))
-    groups = np.split(owner[order], np.cumsum(per_option)[:-1])
-    supported = np.bincount(flat, weights=np.array(weight)[owner], minlength=len(options))
-    return _Profile(
-        weight=weight,
-        members=members,
-        total=total,
-        supporters=dict(zip(options, groups, strict=True)),
-        util={o: [] for o in options},  # unused: each project's supporters share one utility
-        uniform={o: float(costs[o]) if utility == "cost" else 1.0 for o in options},
-        wsup=dict(zip(options, supported.tolist(), strict=True)),
-        cost={o: float(c) for o, c in costs.items()},
-    )
+class _ApprovalVote:
+    """An approval vote on arrays: each ballot's approved options as bits, the distinct sets
+    of options (MES's voter types, in one canonical order: by their bits, whatever the order
+    of the ballots) and each ballot's set. An option listed twice on a ballot counts once."""
+
+    def __init__(self, voters: _Voters, options: list[OptionId]):
+        assert voters.approvals is not None
+        index = {o: i for i, o in enumerate(options)}
+        chosen = voters.approvals
+        n, m = len(chosen), len(options)
+        flat = np.fromiter(map(index.__getitem__, chain.from_iterable(chosen)), dtype=np.intp)
+        owner = np.repeat(np.arange(n), np.fromiter(map(len, chosen), dtype=np.intp, count=n))
+        # Bits in 64-bit words, option 0 first: ordering the words orders the sets.
+        width = max(1, (m + 63) // 64) * 8
+        bits = np.zeros((n, width), dtype=np.uint8)
+        np.bitwise_or.at(bits, (owner, flat >> 3), (128 >> (flat & 7)).astype(np.uint8))
+        words = bits.view(">u8").astype(np.uint64)
+        order = np.lexsort(words.T[::-1])
+        ordered = words[order]
+        first = np.ones(n, dtype=bool)  # the first ballot of each set, in that order
+        first[1:] = (ordered[1:] != ordered[:-1]).any(axis=1)
+        kind_of = np.empty(n, dtype=np.intp)
+        kind_of[order] = np.cumsum(first) - 1
+        kinds = ordered[first].astype(">u8").view(np.uint8)
+        self.options = options
+        self.voters = voters
+        self.sets = np.unpackbits(kinds, axis=1, count=m).astype(bool)  # kinds x options
+        self.kind_of = kind_of
+        self.by_group = _by_group_and_type(voters, kind_of, len(kinds))
+        self.ballots_by_group = np.zeros(self.by_group.shape, dtype=np.int64)
+        np.add.at(self.ballots_by_group, (voters.codes, kind_of), 1)
+        # Each option's supporting sets, option by option, in the sets' order.
+        self.option_of, self.kind_of_support = np.nonzero(self.sets.T)
+        self.per_option = np.bincount(self.option_of, minlength=m)
+
+    def _per_option(self, by_kind: Any) -> list[list[Any]]:
+        """rows x options: each row's values of the sets approving each option, added."""
+        out = np.zeros((len(by_kind), len(self.options)), dtype=by_kind.dtype)
+        some = self.per_option > 0
+        if some.any():
+            starts = (np.cumsum(self.per_option) - self.per_option)[some]
+            out[:, some] = np.add.reduceat(by_kind[:, self.kind_of_support], starts, axis=1)
+        return out.tolist()
+
+    def support(self) -> tuple[dict[OptionId, Number], dict[str, dict[OptionId, Number]]]:
+        """What ``_weighted_support`` gives: each project's support (the weights of the
+        ballots approving it, added) and its breakdown by group."""
+        weighted = self._per_option(self.by_group)
+        approving = self._per_option(self.ballots_by_group)
+        d = self.voters.denominator
+        options = self.options
+        totals = [simplify(Fraction(sum(col), d)) for col in zip(*weighted, strict=True)]
+        support = dict(zip(options, totals, strict=True)) if weighted else dict.fromkeys(options, 0)
+        breakdown = {
+            group: {
+                o: simplify(Fraction(w, d))
+                for o, w, n in zip(options, weighted[k], approving[k], strict=True)
+                if n
+            }
+            for k, group in enumerate(self.voters.group_names)
+            if group is not None
+        }
+        return support, breakdown
+
+    def profile(self, costs: Mapping[OptionId, Number], utility: str) -> _Profile:
+        """``_profile`` in floats: the sets approved by ballots of positive weight as types."""
+        total = self.by_group.sum(axis=0)
+        keep = np.flatnonzero(total > 0)
+        renumber = np.full(len(total) + 1, -1, dtype=np.intp)  # [-1] stays -1
+        renumber[keep] = np.arange(len(keep))
+        totals = total[keep].tolist()
+        d = self.voters.denominator
+        weight = [t / d for t in totals]  # int / int: the float nearest the exact weight
+        options = self.options
+        # Each option's supporters, in type order.
+        supporting = renumber[self.kind_of_support]
+        counted = supporting >= 0
+        option_of, type_of = self.option_of[counted], supporting[counted]
+        per_option = np.bincount(option_of, minlength=len(options))
+        supporters = np.split(type_of, np.cumsum(per_option)[:-1])
+        supported = np.bincount(
+            option_of, weights=np.array(weight)[type_of], minlength=len(options)
+        )
+        return _Profile(
+            weight=weight,
+            total=totals,
+            row_type=renumber[self.kind_of],
+            group_weight=self.by_group[:, keep],
+            supporters=dict(zip(options, supporters, strict=True)),
+            util={o: [] for o in options},  # unused: each project's supporters share one utility
+            uniform={o: float(costs[o]) if utility == "cost" else 1.0 for o in options},
+            wsup=dict(zip(options, supported.tolist(), strict=True)),
+            cost={o: float(c) for o, c in costs.items()},
+        )
+
+
+def _payments(
+    run: _Run, prof: _Profile, voters: _Voters, selected: list[OptionId]
+) -> tuple[dict[str | None, dict[OptionId, Any]], Mapping[VoterId, dict[OptionId, Any]]]:
+    """What the voters of each group paid for each selected project, and what each voter
+    paid: a type's payment is shared by its ballots in proportion to their weights."""
+    paid = {c: run.paid[c] for c in selected if c in run.paid}
+    if any(isinstance(by_type, dict) for by_type in paid.values()):
+        return _exact_payments(paid, prof, voters)
+    # Floats: each group's share of each type (whole weights, then one division), and the
+    # payments added over types in their canonical order, so the sums never depend on the
+    # order of the ballots.
+    total = np.array(prof.total, dtype=prof.group_weight.dtype)
+    share = (prof.group_weight / total).astype(np.float64)
+    by_group: dict[str | None, dict[OptionId, Any]] = {}
+    for c, (types, amounts) in paid.items():
+        sums = share[:, types] @ amounts
+        for group, amount in zip(voters.group_names, sums.tolist(), strict=True):
+            if amount:
+                by_group.setdefault(group, {})[c] = amount
+
+    def each_voter() -> dict[VoterId, dict[OptionId, Any]]:
+        rows = prof.row_type
+        counted = rows >= 0
+        ratio = np.zeros(len(rows))
+        ratio[counted] = voters.whole_array()[counted] / total[rows[counted]]
+        out: dict[VoterId, dict[OptionId, Any]] = {}
+        for c, (types, amounts) in paid.items():
+            per_type = np.zeros(len(total) + 1)  # [-1]: weight-0 ballots pay nothing
+            per_type[types] = amounts
+            per_ballot = per_type[rows] * ratio
+            paying = np.flatnonzero(per_ballot)
+            for i, amount in zip(paying.tolist(), per_ballot[paying].tolist(), strict=True):
+                out.setdefault(voters.voters[i], {})[c] = amount
+        return out
+
+    return by_group, Deferred(each_voter)
+
+
+def _exact_payments(
+    paid: dict[OptionId, Any], prof: _Profile, voters: _Voters
+) -> tuple[dict[str | None, dict[OptionId, Any]], dict[VoterId, dict[OptionId, Any]]]:
+    rows_of: dict[int, list[int]] = {}
+    for i, t in enumerate(prof.row_type.tolist()):
+        if t >= 0:
+            rows_of.setdefault(t, []).append(i)
+    by_group: dict[str | None, dict[OptionId, Any]] = {}
+    each: dict[VoterId, dict[OptionId, Any]] = {}
+    for c, by_type in paid.items():
+        for t, amount in by_type.items():
+            for i in rows_of[t]:
+                part = simplify(amount * Fraction(voters.whole[i], prof.total[t]))
+                if part:
+                    each.setdefault(voters.voters[i], {})[c] = part
+                    row = by_group.setdefault(voters.groups[i], {})
+                    row[c] = simplify(row.get(c, 0) + part)
+    return by_group, each
 
 
 def mes(
@@ -680,42 +813,46 @@ def mes(
     if arithmetic not in ("float", "exact"):
         raise CountingError("arithmetic must be 'float' or 'exact'")
     election.ballots_needed("mes")
-    b, costs = _check_budget(election, budget)
+    b, costs = _check_budget(election, budget, compact="approvals")
     inc = exact(increment)
     if inc <= 0:
         raise CountingError("the budget increment must be positive")
-    kinds = {bl.kind for bl in election.ballots} - {"empty"}
+    voters = _Voters.of(election)
+    approvals = voters.approvals is not None
     if utility is None:
-        utility = "cost" if kinds <= {"approval"} else "points"
+        utility = "cost" if approvals else "points"
     if utility not in ("cost", "unit", "points"):
         raise CountingError("utility must be 'cost', 'unit' or 'points'")
-    if utility in ("cost", "unit") and not kinds <= {"approval"}:
+    if utility in ("cost", "unit") and not approvals:
         raise CountingError(f"utility '{utility}' needs approval ballots")
-    approvals = kinds <= {"approval"}
-    found: list[list[dict[OptionId, Number]]] = []
-
-    def utils() -> list[dict[OptionId, Number]]:
-        """Each ballot's utilities, worked out when first needed (an approval vote in floats
-        never needs them)."""
-        if not found:
-            found.append(ballot_utilities(election, points, max_rank))
-        return found[0]
-
-    if approvals:
-        support, breakdown = _approval_support(election)
-    else:
-        support, breakdown = _weighted_support(election, utils())
-    whole = _whole_weights(election)
-    scaled, denominator = whole
-    total_weight = Fraction(sum(scaled[id(bl.weight)] for bl in election.ballots), denominator)
+    total_weight = Fraction(sum(voters.whole), voters.denominator)
     if total_weight <= 0:
         raise CountingError("no voter has a positive weight")
+    found: list[Any] = []
+
+    def ballots() -> Election:
+        """The election with Ballot objects only, made when first needed: an approval vote
+        counted in floats never needs them, nor each ballot's utilities."""
+        if not found:
+            full = election.with_ballots()
+            found.append((full, ballot_utilities(full, points, max_rank)))
+        return found[0][0]
+
+    def utils() -> list[dict[OptionId, Number]]:
+        ballots()
+        return found[0][1]
+
+    vote = _ApprovalVote(voters, election.options) if approvals else None
+    if vote is not None:
+        support, breakdown = vote.support()
+    else:
+        support, breakdown = _weighted_support(ballots(), utils())
     rank = {o: i for i, o in enumerate(sorted(election.options, key=natural_key))}
 
     def make_profile(exact_: bool) -> _Profile:
-        if approvals and not exact_:
-            return _approval_profile(election, costs, utility, whole)
-        return _profile(election, utils(), costs, utility, exact_, whole)
+        if vote is not None and not exact_:
+            return vote.profile(costs, utility)
+        return _profile(ballots(), voters, utils(), costs, utility, exact_)
 
     engine = _Engine(make_profile, arithmetic, rank)
 
@@ -763,7 +900,7 @@ def mes(
         rounds.extend({"project": c, "phase": "greedy top-up", "cost": costs[c]} for c in added)
     if comparison is not None:
         greedy_sel, _ = _greedy_fill(election.options, support, costs, b, [], "comparison")
-        pref_mes, pref_greedy = _compare(election, utils(), selected, greedy_sel, comparison)
+        pref_mes, pref_greedy = _compare(ballots(), utils(), selected, greedy_sel, comparison)
         notes.append(
             f"comparison ({comparison}): {simplify(pref_mes)} prefer equal shares, "
             f"{simplify(pref_greedy)} prefer greedy"
@@ -772,18 +909,7 @@ def mes(
             selected = greedy_sel
             rounds = [{"project": c, "phase": "greedy (comparison)"} for c in selected]
             notes.append("greedy outcome used after the comparison step")
-    payments: dict[str, dict[OptionId, Any]] = {}
-    for c, by_type in run.paid.items():
-        if c not in selected:
-            continue
-        for t, amount in _paid_by_type(by_type):
-            tw = prof.total[t]  # a type's payment is shared by its members' weights
-            if isinstance(amount, Fraction):
-                for voter, vw in prof.members[t]:
-                    payments.setdefault(voter, {})[c] = simplify(amount * Fraction(vw, tw))
-            else:
-                for voter, vw in prof.members[t]:
-                    payments.setdefault(voter, {})[c] = amount * (vw / tw)
+    group_payments, payments = _payments(run, prof, voters, selected)
     ranking = selected + sorted(
         (o for o in election.options if o not in selected),
         key=lambda o: (-support[o], costs[o], natural_key(o)),
@@ -812,6 +938,7 @@ def mes(
         winners=list(selected),
         group_breakdown=breakdown,
         payments=payments,
+        group_payments=group_payments,
         rounds=rounds,
         notes=notes,
     )

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
+from itertools import chain
 from typing import Any
 
 OptionId = str
@@ -222,13 +223,50 @@ class Rankings:
         ]
 
 
+@dataclass
+class Approvals:
+    """Approval sets (each a list of option ids) with each one's voter, weight and group: a
+    compact form of approval ballots, as the app's are. MES counts them as they are (a city's
+    vote without 100,000 Ballot objects); ``ballots()`` gives them as Ballots, which every
+    other method counts instead."""
+
+    voters: list[VoterId]
+    approvals: list[list[OptionId]]
+    weights: list[Number]
+    groups: list[str | None]
+
+    def ballots(self) -> list[Ballot]:
+        return [
+            Ballot(voter, approvals=frozenset(approved), weight=weight, group=group)
+            for voter, approved, weight, group in zip(
+                self.voters, self.approvals, self.weights, self.groups, strict=True
+            )
+        ]
+
+
+def _check_approvals(given: Approvals, known: set[OptionId]) -> None:
+    """Election.check for Approvals: in passes that loop in C, then, only if something is
+    wrong, ballot by ballot to say which."""
+    weights = {id(w): w for w in given.weights}.values()
+    if known.issuperset(chain.from_iterable(given.approvals)) and all(w >= 0 for w in weights):
+        return
+    for voter, approved, weight in zip(given.voters, given.approvals, given.weights, strict=True):
+        unknown = set(approved) - known
+        if unknown:
+            raise CountingError(f"ballot {voter} names unknown options {sorted(unknown)}")
+        if weight < 0:
+            raise CountingError(f"ballot {voter} has a negative weight")
+
+
 @dataclass(slots=True)
 class Election:
     """Options, ballots and (for participatory budgeting) costs and a budget.
 
     ``sums`` replaces the ballots for the additive methods (see GroupSums); the other methods
-    refuse an election given that way. ``rankings`` replaces them with strict rankings in a
-    compact form (see Rankings): ``tally`` turns them into ballots for any method but IRV."""
+    refuse an election given that way. ``rankings`` and ``approvals`` add ballots in a compact
+    form (see Rankings and Approvals): ``tally`` turns them into Ballot objects for any method
+    but the one that counts that form as it is (IRV, MES).
+    """
 
     options: list[OptionId]
     ballots: list[Ballot]
@@ -238,12 +276,22 @@ class Election:
     meta: dict[str, str] = field(default_factory=dict)
     sums: GroupSums | None = None
     rankings: Rankings | None = None
+    approvals: Approvals | None = None
 
-    def with_ballots(self) -> Election:
-        """The same election with its rankings (if given as Rankings) as Ballot objects."""
-        if self.rankings is None:
+    def with_ballots(self, keep: str | None = None) -> Election:
+        """The same election with its compact ballots (Rankings, Approvals) as Ballot
+        objects, after the others; ``keep`` ("rankings" or "approvals") leaves that one as
+        it is."""
+        ballots = list(self.ballots)
+        changes: dict[str, Any] = {}
+        for name in ("rankings", "approvals"):
+            compact = getattr(self, name)
+            if compact is not None and name != keep:
+                ballots.extend(compact.ballots())
+                changes[name] = None
+        if not changes:
             return self
-        return replace(self, ballots=[*self.ballots, *self.rankings.ballots()], rankings=None)
+        return replace(self, ballots=ballots, **changes)
 
     def ballots_needed(self, method: str) -> None:
         """Raise CountingError when the method counts ballots one by one but got sums."""
@@ -261,13 +309,20 @@ class Election:
             raise CountingError(f"sums name unknown options {sorted(unknown, key=natural_key)}")
         return self.sums
 
-    def check(self) -> None:
-        """Raise CountingError if a ballot names an unknown option or has a bad weight."""
+    def check(self, compact: str | None = None) -> None:
+        """Raise CountingError if a ballot names an unknown option or has a bad weight.
+
+        ``compact`` ("approvals"): the compact form the caller counts as it is, checked here
+        too; any other compact form is refused (a method would count nothing of it)."""
         if self.rankings is not None:
             raise CountingError("rankings given as Rankings: count with_ballots()")
+        if self.approvals is not None and compact != "approvals":
+            raise CountingError("approvals given as Approvals: count with_ballots()")
         known = set(self.options)
         if len(known) != len(self.options):
             raise CountingError("duplicate option ids")
+        if self.approvals is not None:
+            _check_approvals(self.approvals, known)
         # Ids of the weight objects already found non-negative: a vote's ballots share a
         # handful of weight objects, and comparing a Fraction per ballot is slow. (The ballots
         # keep the objects alive, so an id is not reused during the loop.)
@@ -327,6 +382,30 @@ class Tie:
         return out
 
 
+class Deferred(Mapping[Any, Any]):
+    """A mapping worked out when first read (MES's payments: one entry per voter, which a
+    city's count that publishes only each group's payments need not build)."""
+
+    def __init__(self, build: Callable[[], dict[Any, Any]]):
+        self._build: Callable[[], dict[Any, Any]] | None = build
+        self._data: dict[Any, Any] = {}
+
+    def _items(self) -> dict[Any, Any]:
+        if self._build is not None:
+            self._data = self._build()
+            self._build = None
+        return self._data
+
+    def __getitem__(self, key: Any) -> Any:
+        return self._items()[key]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._items())
+
+    def __len__(self) -> int:
+        return len(self._items())
+
+
 @dataclass(slots=True)
 class Result:
     """What a count produces: enough to publish and to explain the outcome."""
@@ -339,7 +418,10 @@ class Result:
     ties: list[Tie] = field(default_factory=list)
     winners: list[OptionId] = field(default_factory=list)
     group_breakdown: dict[str, dict[OptionId, Any]] = field(default_factory=dict)
-    payments: dict[VoterId, dict[OptionId, Any]] = field(default_factory=dict)
+    # MES: what each voter paid for each project, and what each stakeholder group's voters
+    # paid together (None: voters without a group).
+    payments: Mapping[VoterId, dict[OptionId, Any]] = field(default_factory=dict)
+    group_payments: dict[str | None, dict[OptionId, Any]] = field(default_factory=dict)
     rounds: list[dict[str, Any]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 

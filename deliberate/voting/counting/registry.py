@@ -85,11 +85,14 @@ def resolve(name: str) -> tuple[str, dict[str, Any]]:
     )
 
 
+# The compact form of ballots a method counts as it is (any other becomes Ballot objects).
+COMPACT = {"irv": "rankings", "mes": "approvals"}
+
+
 def tally(method: str, election: Election, **params: Any) -> Result:
     """Count ``election`` with the named method; explicit params override an alias's."""
     base, implied = resolve(method)
-    if base != "irv":  # only IRV counts Rankings as they are
-        election = election.with_ballots()
+    election = election.with_ballots(keep=COMPACT.get(base))
     return METHODS[base](election, **{**implied, **params})
 
 
