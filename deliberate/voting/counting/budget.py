@@ -431,27 +431,28 @@ class _FloatMES:
         return _Run(winners, rhos, paid, ties)
 
     def _rho(self, c: OptionId, bpw: Any, budget: Any) -> float:
-        """Smallest rho with sum_i min(budget_i, rho * w_i * u_i) = cost: supporters in order
-        of what they can pay per unit of utility; the first who need not pay all they have
-        fixes rho, those before them paying all they have."""
+        """Smallest rho with sum_i min(budget_i, rho * w_i * u_i) = cost, found by raising
+        it: first as if every supporter could pay their part; then those who cannot pay all
+        they have, and the others share what is left; again until no one else runs short
+        (a few passes, each over every supporter at once: most never run short)."""
         sup = self.sup[c]
         u = self.util[c]
         uniform = isinstance(u, float)
         # With a common utility, work per unit of weight and divide by it at the end.
         share = bpw[sup] if uniform else bpw[sup] / u
-        order = np.argsort(share, kind="stable")
-        share = share[order]
-        stake = (self.w[sup] if uniform else self.w[sup] * u)[order]
-        before = np.zeros(len(sup))  # money of the supporters before each one, and their stake
-        np.cumsum(budget[sup][order][:-1], out=before[1:])
-        staked = np.zeros(len(sup))
-        np.cumsum(stake[:-1], out=staked[1:])
-        rest = float(stake.sum()) - staked
-        with np.errstate(divide="ignore", invalid="ignore"):
-            rho = (self.p.cost[c] - before) / rest
-        fits = (rest > 0) & (rho <= share)
-        k = int(np.argmax(fits))
-        x = float(rho[k]) if fits[k] else float(share[-1])  # else: everyone pays all they have
+        stake = self.w[sup] if uniform else self.w[sup] * u
+        cost = self.p.cost[c]
+        x = cost / float(stake.sum())
+        short = share < x  # those who pay all they have
+        counted = 0
+        while (now := int(np.count_nonzero(short))) > counted:
+            counted = now
+            rest = float(stake.sum(where=~short))
+            if rest <= 0:  # everyone pays all they have
+                x = float(share.max())
+                break
+            x = (cost - float(budget[sup].sum(where=short))) / rest
+            short |= share < x
         return x / u if uniform else x
 
     def _pay(self, c: OptionId, rho: float, bpw: Any, budget: Any) -> tuple[Any, Any]:
