@@ -389,10 +389,13 @@ def test_float_and_exact_mes_agree_on_a_near_tie():
     assert a.selected == b.selected
 
 
-@given(election_of("approval", budgeted=True), st.data())
+@pytest.mark.parametrize("kind", ["approval", "points"])
+@given(data=st.data())
 @SETTINGS
-def test_mes_in_floats_on_arrays_selects_what_exact_arithmetic_selects(e, data):
-    # Approval votes in floats run on arrays (types, supporters, payments); exact runs do not.
+def test_mes_in_floats_on_arrays_selects_what_exact_arithmetic_selects(kind, data):
+    # Votes in floats run on arrays (types, supporters, payments); exact runs do not. Points
+    # give each supporter their own utility (approval: one per project).
+    e = data.draw(election_of(kind, budgeted=True))
     shares = st.sampled_from([1, Fraction(2, 3), Fraction(5, 7), 0])
     groups = st.sampled_from(["carer", "user", None])
     e = replace(
@@ -408,10 +411,11 @@ def test_mes_in_floats_on_arrays_selects_what_exact_arithmetic_selects(e, data):
     assert floats.selected == exact.selected
     # Support: the weight of the ballots approving each project, in all and by group.
     for o in OPTS:
-        backing = [b for b in e.ballots if o in (b.approvals or ())]
-        assert floats.scores[o] == sum(b.weight for b in backing)
+        backing = [b for b in e.ballots if o in (b.approvals or ()) or (b.points or {}).get(o)]
+        support = {b.voter: (b.points or {}).get(o, 1) for b in backing}
+        assert floats.scores[o] == sum(b.weight * support[b.voter] for b in backing)
         for group in ("carer", "user"):
-            mine = sum(b.weight for b in backing if b.group == group)
+            mine = sum(b.weight * support[b.voter] for b in backing if b.group == group)
             assert floats.group_breakdown.get(group, {}).get(o, 0) == mine
     for voter, paid in exact.payments.items():
         assert floats.payments.get(voter, {}) == pytest.approx(
