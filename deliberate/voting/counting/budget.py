@@ -457,12 +457,14 @@ class _FloatMES:
 
     def _pay(self, c: OptionId, rho: float, bpw: Any, budget: Any) -> tuple[Any, Any]:
         sup = self.sup[c]
-        per_weight = rho * self._u(c)
+        per_weight = rho * self.util[c]  # the supporters' one utility (a float), or each one's
+        w = self.w[sup]
+        have = budget[sup]
         full = per_weight >= bpw[sup] * (1 - self.eps)
-        amount = np.where(full, budget[sup], self.w[sup] * per_weight)
-        rest = np.where(full, 0.0, budget[sup] - amount)
+        amount = np.where(full, have, w * per_weight)
+        rest = np.where(full, 0.0, have - amount)
         budget[sup] = rest
-        bpw[sup] = rest / self.w[sup]
+        bpw[sup] = rest / w
         return sup, amount
 
 
@@ -525,7 +527,7 @@ class _Voters:
             if approvals is not None:
                 approvals += given.approvals
         # A vote has a handful of weights, and whole numbers add up exactly and fast.
-        distinct = {id(w): w for w in weights}
+        distinct = dict(zip(map(id, weights), weights, strict=True))
         denominator = math.lcm(*(Fraction(w).denominator for w in distinct.values()))
         scaled = {i: int(w * denominator) for i, w in distinct.items()}
         whole = list(map(scaled.__getitem__, map(id, weights)))

@@ -247,13 +247,19 @@ class Approvals:
 def _check_approvals(given: Approvals, known: set[OptionId]) -> None:
     """Election.check for Approvals: in passes that loop in C, then, only if something is
     wrong, ballot by ballot to say which."""
-    weights = {id(w): w for w in given.weights}.values()
-    if known.issuperset(chain.from_iterable(given.approvals)) and all(w >= 0 for w in weights):
-        return
+    weights = dict(zip(map(id, given.weights), given.weights, strict=True)).values()
+    try:
+        if known.issuperset(chain.from_iterable(given.approvals)) and all(w >= 0 for w in weights):
+            return
+    except TypeError:
+        pass  # something that cannot be an option id: found below
     for voter, approved, weight in zip(given.voters, given.approvals, given.weights, strict=True):
-        unknown = set(approved) - known
+        try:
+            unknown = set(approved) - known
+        except TypeError:
+            raise CountingError(f"ballot {voter} approves something not an option id") from None
         if unknown:
-            raise CountingError(f"ballot {voter} names unknown options {sorted(unknown)}")
+            raise CountingError(f"ballot {voter} names unknown options {sorted(unknown, key=str)}")
         if weight < 0:
             raise CountingError(f"ballot {voter} has a negative weight")
 
