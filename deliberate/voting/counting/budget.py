@@ -372,28 +372,22 @@ class _FloatMES:
         self.rank = names_order
         self.near_tie = False
         self.w = np.array(prof.weight, dtype=np.float64)
-        self.sup = {c: np.array(t, dtype=np.intp) for c, t in prof.supporters.items()}
-        # Per project: its supporters' common utility, or their utilities one by one.
-        self.util: dict[OptionId, Any] = {
-            c: prof.uniform[c] if c in prof.uniform else np.array(u, dtype=np.float64)
-            for c, u in prof.util.items()
-        }
+        self.sup: dict[OptionId, Any] = {}
+        # Per project, each supporter's stake: weight times utility (a supporter pays
+        # rho * stake, or all they have), the same in every run of add1.
+        self.stake: dict[OptionId, Any] = {}
         self.first_bounds: dict[OptionId, float] = {}
-        for c, sup in self.sup.items():
+        for c, types in prof.supporters.items():
+            sup = self.sup[c] = np.asarray(types, dtype=np.intp)
+            u = prof.uniform.get(c)
+            stake = self.stake[c] = self.w[sup] * (u if u is not None else np.array(prof.util[c]))
             if prof.cost[c] > 0 and len(sup):
-                self.first_bounds[c] = prof.cost[c] / float(np.dot(self.w[sup], self._u(c)))
-
-    def _u(self, c: OptionId) -> Any:
-        u = self.util[c]
-        return np.full(len(self.sup[c]), u) if isinstance(u, float) else u
+                self.first_bounds[c] = prof.cost[c] / float(stake.sum())
 
     def run(self, endowment: Number) -> _Run:
         self.near_tie = False
         p = self.p
-        e = float(endowment)
-        w = self.w
-        budget = w * e
-        bpw = np.full(len(w), e)  # budget per unit of weight
+        budget = self.w * float(endowment)
         eps = self.eps
         remaining = dict(self.first_bounds)  # lower bounds on rho
         winners: list[OptionId] = []
@@ -406,14 +400,10 @@ class _FloatMES:
             for c in sorted(remaining, key=lambda c: (remaining[c], self.rank[c])):
                 if best_rho is not None and remaining[c] > best_rho * (1 + eps):
                     break  # rho only grows as budgets shrink: c cannot beat the best
-                cost = p.cost[c]
-                money = float(budget[self.sup[c]].sum())
-                if money < cost * (1 - eps):
+                rho = self._rho(c, budget)
+                if rho is None:
                     del remaining[c]  # its supporters can no longer pay for it
                     continue
-                if money < cost * (1 + eps):
-                    self.near_tie = True  # barely affordable: let exact arithmetic decide
-                rho = self._rho(c, bpw, budget)
                 remaining[c] = rho
                 if best_rho is None or rho < best_rho * (1 - eps):
                     best, best_rho = [c], rho
@@ -424,47 +414,46 @@ class _FloatMES:
             if len(best) > 1:
                 self.near_tie = True  # equal within the margin: exact arithmetic decides
             choice, best_rho = _bought(best, best_rho, remaining, p, self.rank, len(winners), ties)
-            paid[choice] = self._pay(choice, best_rho, bpw, budget)
+            paid[choice] = self._pay(choice, best_rho, budget)
             winners.append(choice)
             rhos.append(best_rho)
             del remaining[choice]
         return _Run(winners, rhos, paid, ties)
 
-    def _rho(self, c: OptionId, bpw: Any, budget: Any) -> float:
-        """Smallest rho with sum_i min(budget_i, rho * w_i * u_i) = cost, found by raising
-        it: first as if every supporter could pay their part; then those who cannot pay all
-        they have, and the others share what is left; again until no one else runs short
-        (a few passes, each over every supporter at once: most never run short)."""
-        sup = self.sup[c]
-        u = self.util[c]
-        uniform = isinstance(u, float)
-        # With a common utility, work per unit of weight and divide by it at the end.
-        share = bpw[sup] if uniform else bpw[sup] / u
-        stake = self.w[sup] if uniform else self.w[sup] * u
+    def _rho(self, c: OptionId, budget: Any) -> float | None:
+        """Smallest rho with sum_i min(budget_i, rho * stake_i) = cost (None: the supporters
+        cannot pay it), found by raising it: first as if every supporter could pay their
+        part; then those who cannot pay all they have, and the others share what is left;
+        again until no one else runs short (a few passes over every supporter at once: most
+        never run short)."""
+        have = budget[self.sup[c]]
         cost = self.p.cost[c]
-        x = cost / float(stake.sum())
+        money = float(have.sum())
+        if money < cost * (1 - self.eps):
+            return None
+        if money < cost * (1 + self.eps):
+            self.near_tie = True  # barely affordable: let exact arithmetic decide
+        stake = self.stake[c]
+        share = have / stake  # the rho at which each supporter pays all they have
+        x = self.first_bounds[c]
         short = share < x  # those who pay all they have
         counted = 0
         while (now := int(np.count_nonzero(short))) > counted:
             counted = now
             rest = float(stake.sum(where=~short))
             if rest <= 0:  # everyone pays all they have
-                x = float(share.max())
-                break
-            x = (cost - float(budget[sup].sum(where=short))) / rest
+                return float(share.max())
+            x = (cost - float(have.sum(where=short))) / rest
             short |= share < x
-        return x / u if uniform else x
+        return x
 
-    def _pay(self, c: OptionId, rho: float, bpw: Any, budget: Any) -> tuple[Any, Any]:
+    def _pay(self, c: OptionId, rho: float, budget: Any) -> tuple[Any, Any]:
         sup = self.sup[c]
-        per_weight = rho * self.util[c]  # the supporters' one utility (a float), or each one's
-        w = self.w[sup]
         have = budget[sup]
-        full = per_weight >= bpw[sup] * (1 - self.eps)
-        amount = np.where(full, have, w * per_weight)
-        rest = np.where(full, 0.0, have - amount)
-        budget[sup] = rest
-        bpw[sup] = rest / w
+        asked = rho * self.stake[c]
+        full = asked >= have * (1 - self.eps)
+        amount = np.where(full, have, asked)
+        budget[sup] = np.where(full, 0.0, have - amount)
         return sup, amount
 
 
