@@ -517,6 +517,9 @@ class _Voters:
                 approvals += given.approvals
         # A vote has a handful of weights, and whole numbers add up exactly and fast.
         distinct = dict(zip(map(id, weights), weights, strict=True))
+        if any(w < 0 for w in distinct.values()):  # (Ballot objects were checked already)
+            voter = next(v for v, w in zip(voters, weights, strict=True) if w < 0)
+            raise CountingError(f"ballot {voter} has a negative weight")
         denominator = math.lcm(*(Fraction(w).denominator for w in distinct.values()))
         scaled = {i: int(w * denominator) for i, w in distinct.items()}
         whole = list(map(scaled.__getitem__, map(id, weights)))
@@ -524,6 +527,20 @@ class _Voters:
         names = {g: k for k, g in enumerate(dict.fromkeys(groups))}
         codes = np.fromiter(map(names.__getitem__, groups), dtype=np.intp, count=len(groups))
         return cls(voters, groups, weights, approvals, whole, denominator, list(names), codes)
+
+    def unknown_options(self, known: set[OptionId]) -> CountingError:
+        """The error to raise when an approval set names something not in ``known``."""
+        assert self.approvals is not None
+        for voter, approved in zip(self.voters, self.approvals, strict=True):
+            try:
+                unknown = set(approved) - known
+            except TypeError:
+                return CountingError(f"ballot {voter} approves something not an option id")
+            if unknown:
+                return CountingError(
+                    f"ballot {voter} names unknown options {sorted(unknown, key=str)}"
+                )
+        return CountingError("an approval names an unknown option")  # not reached
 
     def whole_array(self) -> Any:
         """The whole weights as an array: 64-bit integers, or Python's when the total is too
@@ -617,8 +634,11 @@ class _ApprovalVote:
         index = {o: i for i, o in enumerate(options)}
         chosen = voters.approvals
         n, m = len(chosen), len(options)
-        flat = np.fromiter(map(index.__getitem__, chain.from_iterable(chosen)), dtype=np.intp)
-        owner = np.repeat(np.arange(n), np.fromiter(map(len, chosen), dtype=np.intp, count=n))
+        try:  # (each option id looked up once: the check that it is one)
+            flat = np.array(list(map(index.__getitem__, chain.from_iterable(chosen))), np.intp)
+        except (KeyError, TypeError):
+            raise voters.unknown_options(set(options)) from None
+        owner = np.repeat(np.arange(n), np.array(list(map(len, chosen)), dtype=np.intp))
         # Bits in 64-bit words, option 0 first: ordering the words orders the sets.
         width = max(1, (m + 63) // 64) * 8
         bits = np.zeros((n, width), dtype=np.uint8)
@@ -639,8 +659,10 @@ class _ApprovalVote:
         self.ballots_by_group = np.zeros(self.by_group.shape, dtype=np.int64)
         np.add.at(self.ballots_by_group, (voters.codes, kind_of), 1)
         # Each option's supporting sets, option by option, in the sets' order.
-        self.option_of, self.kind_of_support = np.nonzero(self.sets.T)
-        self.per_option = np.bincount(self.option_of, minlength=m)
+        columns = [np.flatnonzero(row) for row in np.ascontiguousarray(self.sets.T)]
+        self.per_option = np.array(list(map(len, columns)), dtype=np.intp)
+        self.option_of = np.repeat(np.arange(m), self.per_option)
+        self.kind_of_support = np.concatenate(columns) if columns else np.zeros(0, np.intp)
 
     def _per_option(self, by_kind: Any) -> list[list[Any]]:
         """rows x options: each row's values of the sets approving each option, added."""
