@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import csv
 import io
+from collections import Counter
 from collections.abc import Mapping
+from dataclasses import dataclass
 from itertools import chain
 from operator import itemgetter
 from typing import Any
@@ -165,27 +167,41 @@ def _lists(key: str, choices: list[dict[str, Any]]) -> list[list[Any]] | None:
     return lists
 
 
+@dataclass
+class BallotProfile:
+    """Each group's distinct ballots: ``choices[i]`` was cast ``numbers[i]`` times by voters
+    of ``groups[i]`` (None: no group)."""
+
+    choices: list[dict[str, Any]]
+    groups: list[str | None]
+    numbers: list[int]
+
+    def ballots_per_group(self) -> Counter[str | None]:
+        counts: Counter[str | None] = Counter()
+        for group, number in zip(self.groups, self.numbers, strict=True):
+            counts[group] += number
+        return counts
+
+
 def election_from_profile(
-    export: dict[str, Any], profile: list[list[Any]], weights: Mapping[str | None, Any]
+    export: dict[str, Any], profile: BallotProfile, weights: Mapping[str | None, Any]
 ) -> Election:
-    """The count's election from each group's distinct ballots, [choice, group, how many]:
-    each once, with its group's weight times its number (a ballot of weight 2 counts exactly
-    like two identical ballots), named t1, t2... in the compact form of COMPACT_FORMS when
-    its method has one."""
-    keys = list(zip(map(itemgetter(1), profile), map(itemgetter(2), profile), strict=True))
-    table = {key: weights[key[0]] * key[1] for key in set(keys)}
-    numbers = list(map(table.__getitem__, keys))
-    voters = [f"t{i}" for i in range(1, len(profile) + 1)]
-    groups = list(map(itemgetter(1), profile))
-    choices = list(map(itemgetter(0), profile))
+    """The count's election from each group's distinct ballots: each once, with its group's
+    weight times its number (a ballot of weight 2 counts exactly like two identical ballots),
+    named t1, t2... in the compact form of COMPACT_FORMS when its method has one."""
+    groups, choices = profile.groups, profile.choices
+    keys = set(zip(groups, profile.numbers, strict=True))
+    table = {key: weights[key[0]] * key[1] for key in keys}
+    numbers = list(map(table.__getitem__, zip(groups, profile.numbers, strict=True)))
+    voters = [f"t{i}" for i in range(1, len(choices) + 1)]
     form = COMPACT_FORMS.get(export["method"])
     lists = _lists(form[0], choices) if form else None
     if form is not None and lists is not None:
         return _election(export, [], compact=form[1](voters, lists, numbers, groups))
-    texts = {key: str(number) for key, number in table.items()}
+    texts = {id(number): str(number) for number in table.values()}
     rows = [
-        [voter, group, texts[key], choice]
-        for voter, group, key, choice in zip(voters, groups, keys, choices, strict=True)
+        [voter, group, texts[id(number)], choice]
+        for voter, group, number, choice in zip(voters, groups, numbers, choices, strict=True)
     ]
     return election_from_export(dict(export, ballots=rows))
 

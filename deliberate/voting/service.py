@@ -1347,12 +1347,13 @@ async def ballot_rows(db: AsyncSession, cycle_id: uuid.UUID) -> list[list[Any]]:
 # and builds each distinct ballot once, and no method depends on the ballots' order. (Grouped
 # by the ballot's text, byte by byte: comparing jsonb, or text by a language's collation, took
 # twice as long for a city's vote; the JSON is written as text, the ballot's own text
-# included as it is, rather than parsed again by json_agg.)
+# included as it is, rather than parsed again by json_agg, and in columns, which Python reads
+# as lists. The three aggregates read the grouped rows together, so in the same order.)
 BALLOT_PROFILE = text(
     """
-    SELECT '[' || coalesce(string_agg(concat('[', p.choice, ',',
-                                              coalesce(to_json(p.grp)::text, 'null'), ',',
-                                              p.n, ']'), ','), '') || ']'
+    SELECT concat('{"choices":[', string_agg(p.choice, ','),
+                  '],"groups":', coalesce(json_agg(p.grp)::text, '[]'),
+                  ',"numbers":', coalesce(json_agg(p.n)::text, '[]'), '}')
       FROM (SELECT b.choice::text COLLATE "C" AS choice,
                    coalesce(g.group_key, b.group_key) AS grp, count(*) AS n
               FROM ballots b
@@ -1363,9 +1364,11 @@ BALLOT_PROFILE = text(
 )
 
 
-async def ballot_profile(db: AsyncSession, cycle_id: uuid.UUID) -> list[list[Any]]:
-    """The cycle's distinct ballots per group as [choice, group or None, how many]."""
-    return json.loads(await db.scalar(BALLOT_PROFILE, {"cycle_id": cycle_id}))
+async def ballot_profile(db: AsyncSession, cycle_id: uuid.UUID) -> exports.BallotProfile:
+    """The cycle's distinct ballots per group, with how many cast each."""
+    return exports.BallotProfile(
+        **json.loads(await db.scalar(BALLOT_PROFILE, {"cycle_id": cycle_id}))
+    )
 
 
 # What each method adds up, when it adds up (counting.GroupSums): PostgreSQL sums a city's
@@ -1557,9 +1560,7 @@ async def count_cycle(db: AsyncSession, cycle: Cycle) -> CycleCount:
         # transaction only.
         await db.execute(text("SET LOCAL work_mem = '64MB'"))
         profile = await ballot_profile(db, cycle.id)
-        counts = Counter()
-        for _choice, group, n in profile:
-            counts[group] += n
+        counts = profile.ballots_per_group()
         weights = compute_weights(definition, groups, counts)
         election = exports.election_from_profile(export, profile, weights)
     try:
