@@ -12,7 +12,7 @@ import csv
 import io
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 from operator import itemgetter
 from typing import Any
@@ -170,17 +170,19 @@ def _lists(key: str, choices: list[dict[str, Any]]) -> list[list[Any]] | None:
 @dataclass
 class BallotProfile:
     """Each group's distinct ballots: ``choices[i]`` was cast ``numbers[i]`` times by voters
-    of ``groups[i]`` (None: no group)."""
+    of ``groups[i]`` (None: no group); ``per_group``: the ballots of each group."""
 
-    choices: list[dict[str, Any]]
-    groups: list[str | None]
-    numbers: list[int]
+    choices: list[dict[str, Any]] = field(default_factory=list)
+    groups: list[str | None] = field(default_factory=list)
+    numbers: list[int] = field(default_factory=list)
+    per_group: Counter[str | None] = field(default_factory=Counter)
 
-    def ballots_per_group(self) -> Counter[str | None]:
-        counts: Counter[str | None] = Counter()
-        for group, number in zip(self.groups, self.numbers, strict=True):
-            counts[group] += number
-        return counts
+    def add(self, group: str | None, choices: list[dict[str, Any]], numbers: list[int]) -> None:
+        """One group's distinct ballots, with how many cast each."""
+        self.choices += choices
+        self.groups += [group] * len(choices)
+        self.numbers += numbers
+        self.per_group[group] += sum(numbers)
 
 
 def election_from_profile(

@@ -1344,31 +1344,33 @@ async def ballot_rows(db: AsyncSession, cycle_id: uuid.UUID) -> list[list[Any]]:
 
 # The distinct ballots of each group with how many cast each, for a method that counts ballot
 # by ballot: a ballot of weight 2 counts exactly like two identical ballots, so the count reads
-# and builds each distinct ballot once, and no method depends on the ballots' order. (Grouped
-# by the ballot's text, byte by byte: comparing jsonb, or text by a language's collation, took
-# twice as long for a city's vote; the JSON is written as text, the ballot's own text
-# included as it is, rather than parsed again by json_agg, and in columns, which Python reads
-# as lists. The three aggregates read the grouped rows together, so in the same order.)
+# and builds each distinct ballot once, and no method depends on the ballots' order. Grouped
+# by the ballot's text, byte by byte (comparing jsonb, or text by a language's collation, took
+# twice as long for a city's vote); each group's ballots come as one JSON document of two
+# columns, the ballots' own text included as it is: the group is not written on each row, and
+# Python reads each column as a list. (The two aggregates read the rows together, so in the
+# same order.)
 BALLOT_PROFILE = text(
     """
-    SELECT concat('{"choices":[', string_agg(p.choice, ','),
-                  '],"groups":', coalesce(json_agg(p.grp)::text, '[]'),
-                  ',"numbers":', coalesce(json_agg(p.n)::text, '[]'), '}')
+    SELECT p.grp, concat('{"choices":[', string_agg(p.choice, ','),
+                         '],"numbers":[', string_agg(p.n::text, ','), ']}')
       FROM (SELECT b.choice::text COLLATE "C" AS choice,
                    coalesce(g.group_key, b.group_key) AS grp, count(*) AS n
               FROM ballots b
               LEFT JOIN voter_groups g ON g.cycle_id = b.cycle_id AND g.user_id = b.voter_id
              WHERE b.cycle_id = :cycle_id
              GROUP BY 1, 2) p
+     GROUP BY p.grp
     """
 )
 
 
 async def ballot_profile(db: AsyncSession, cycle_id: uuid.UUID) -> exports.BallotProfile:
     """The cycle's distinct ballots per group, with how many cast each."""
-    return exports.BallotProfile(
-        **json.loads(await db.scalar(BALLOT_PROFILE, {"cycle_id": cycle_id}))
-    )
+    profile = exports.BallotProfile()
+    for group, document in await db.execute(BALLOT_PROFILE, {"cycle_id": cycle_id}):
+        profile.add(group, **json.loads(document))
+    return profile
 
 
 # What each method adds up, when it adds up (counting.GroupSums): PostgreSQL sums a city's
@@ -1560,7 +1562,7 @@ async def count_cycle(db: AsyncSession, cycle: Cycle) -> CycleCount:
         # transaction only.
         await db.execute(text("SET LOCAL work_mem = '64MB'"))
         profile = await ballot_profile(db, cycle.id)
-        counts = profile.ballots_per_group()
+        counts = profile.per_group
         weights = compute_weights(definition, groups, counts)
         election = exports.election_from_profile(export, profile, weights)
     try:

@@ -273,10 +273,9 @@ class _StrictPiles:
         except (KeyError, TypeError):  # an unknown option (or not an option id at all)
             return None
         lengths = list(map(len, rankings))
-        # Ballots of one weight and group, for the first preferences' breakdown by group.
-        keys = list(zip(map(id, weight_of), groups, strict=True))
-        buckets = {key: k for k, key in enumerate(dict.fromkeys(keys))}
-        bucket = list(map(buckets.__getitem__, keys))
+        # Each ballot's group, for the first preferences' breakdown by group.
+        names = {group: k for k, group in enumerate(dict.fromkeys(groups))}
+        group_of = list(map(names.__getitem__, groups))
         if max_rank is not None and lengths and max(lengths) > max_rank:
             return None
         whole = list(map(scaled.__getitem__, map(id, weight_of)))
@@ -289,8 +288,8 @@ class _StrictPiles:
         if (pairs[1:] == pairs[:-1]).any():
             return None  # an option ranked twice on one ballot
         piles = cls(list(election.options), options, sizes, np.array(whole, dtype=np.int64), scale)
-        piles.buckets = [(weights[w], group) for w, group in buckets]
-        piles.bucket = np.array(bucket, dtype=np.intp)
+        piles.groups = list(names)
+        piles.group_of = np.array(group_of, dtype=np.intp)
         return piles
 
     def __init__(self, options: list[OptionId], flat: Any, lengths: Any, weights: Any, scale: int):
@@ -303,8 +302,8 @@ class _StrictPiles:
         self.lengths = lengths
         self.flat = flat
         self.weights = weights
-        self.buckets: list[tuple[Number, str | None]] = [(1, None)]  # (weight, group) ...
-        self.bucket = np.zeros(n, dtype=np.intp)  # ... and each ballot's, set by build()
+        self.groups: list[str | None] = [None]  # the groups ...
+        self.group_of = np.zeros(n, dtype=np.intp)  # ... and each ballot's, set by build()
         self.pos = np.zeros(n, dtype=np.intp)  # each ballot's place in its ranking
         # Each ballot's current option (-1: exhausted).
         self.current = np.full(n, -1, dtype=np.intp)
@@ -317,19 +316,26 @@ class _StrictPiles:
         self.exhausted = int(weights[~live].sum())
 
     def first_preferences_by_group(self) -> dict[str, dict[OptionId, Number]]:
-        """What ``_first_preference_breakdown`` gives, from the arrays."""
+        """What ``_first_preference_breakdown`` gives, from the arrays: each group's whole
+        weights added per first preference, divided by the scale once."""
         m = len(self.options)
         ranked = self.current >= 0  # before any elimination: each ballot's first preference
-        counts = np.zeros(len(self.buckets) * m, dtype=np.int64)
-        np.add.at(counts, self.bucket[ranked] * m + self.current[ranked], 1)
-        rows = []
-        for k, (weight, group) in enumerate(self.buckets):
+        cell = self.group_of[ranked] * m + self.current[ranked]
+        weights = np.zeros(len(self.groups) * m, dtype=np.int64)
+        np.add.at(weights, cell, self.weights[ranked])
+        ballots = np.bincount(cell, minlength=len(self.groups) * m)
+        out: dict[str, dict[OptionId, Number]] = {}
+        for k, group in enumerate(self.groups):
             if group is not None:
-                row = counts[k * m : (k + 1) * m].tolist()
-                rows.append(
-                    (weight, group, {o: n for o, n in zip(self.options, row, strict=True) if n})
-                )
-        return weighted_totals(self.options, rows)[1]
+                part = slice(k * m, (k + 1) * m)
+                out[group] = {
+                    o: simplify(Fraction(w, self.scale))
+                    for o, w, n in zip(
+                        self.options, weights[part].tolist(), ballots[part].tolist(), strict=True
+                    )
+                    if n
+                }
+        return out
 
     def eliminate(self, loser: OptionId, continuing: set[OptionId]) -> None:
         alive = np.zeros(len(self.options), dtype=bool)
