@@ -27,6 +27,7 @@ from deliberate.voting.counting import (
     schulze,
     tally,
 )
+from deliberate.voting.exports import BallotProfile, election_from_profile
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 OPTS = ["1", "2", "3", "4", "10"]
@@ -186,3 +187,24 @@ def test_mes_says_which_compact_ballot_is_wrong(approvals, weights, message):
     election = Election(["1", "2"], [], costs={"1": 1, "2": 1}, budget=2, approvals=given)
     with pytest.raises(CountingError, match=message):
         mes(election)
+
+
+def test_a_profile_election_names_each_distinct_ballot_when_read():
+    profile = BallotProfile()
+    profile.add("carer", [{"approvals": ["1", "2"]}, {"approvals": ["3"]}], [2, 1])
+    profile.add(None, [{"approvals": ["2"]}], [4])
+    export = {
+        "method": "mes",
+        "budget": 90,
+        "options": [{"id": o, "title": o, "cost": COSTS[o]} for o in ("1", "2", "3")],
+    }
+    election = election_from_profile(export, profile, {"carer": Fraction(3, 2), None: 1})
+    assert profile.per_group == {"carer": 3, None: 4}
+    names = election.approvals.voters
+    assert list(names) == ["t1", "t2", "t3"] == names[:] == [names[0], names[1], names[-1]]
+    with pytest.raises(IndexError):
+        names[3]
+    assert election.approvals.weights == [3, Fraction(3, 2), 4]
+    result = tally("mes", election)
+    assert set(result.payments) <= {"t1", "t2", "t3"}
+    assert result.payments == tally("mes", election.with_ballots()).payments

@@ -11,7 +11,7 @@ Support of a project on one ballot (before weighting):
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import chain
@@ -490,7 +490,7 @@ class _Voters:
     whole number over one common denominator and, when every ballot is an approval ballot,
     the options each approves (else None)."""
 
-    voters: list[VoterId]
+    voters: Sequence[VoterId]
     groups: list[str | None]
     weights: list[Number]
     approvals: list[Collection[OptionId]] | None
@@ -502,7 +502,7 @@ class _Voters:
     @classmethod
     def of(cls, election: Election) -> _Voters:
         ballots = election.ballots
-        voters = [b.voter for b in ballots]
+        voters: Sequence[VoterId] = [b.voter for b in ballots]
         groups = [b.group for b in ballots]
         weights = [b.weight for b in ballots]
         approvals: list[Collection[OptionId]] | None = None
@@ -510,7 +510,8 @@ class _Voters:
             approvals = [b.approvals or () for b in ballots]
         given = election.approvals
         if given is not None:
-            voters += given.voters
+            # Names as given (they may be made when read): joined only to Ballot objects'.
+            voters = [*voters, *given.voters] if ballots else given.voters
             groups += given.groups
             weights += given.weights
             if approvals is not None:
@@ -653,13 +654,14 @@ class _ApprovalVote:
         kinds = ordered[first].astype(">u8").view(np.uint8)
         self.options = options
         self.voters = voters
-        self.sets = np.unpackbits(kinds, axis=1, count=m).astype(bool)  # kinds x options
+        # options x kinds: which sets approve each option, one option's row after another.
+        approving = np.unpackbits(np.ascontiguousarray(kinds.T), axis=0, count=m).astype(bool)
         self.kind_of = kind_of
         self.by_group = _by_group_and_type(voters, kind_of, len(kinds))
         self.ballots_by_group = np.zeros(self.by_group.shape, dtype=np.int64)
         np.add.at(self.ballots_by_group, (voters.codes, kind_of), 1)
         # Each option's supporting sets, option by option, in the sets' order.
-        columns = [np.flatnonzero(row) for row in np.ascontiguousarray(self.sets.T)]
+        columns = [np.flatnonzero(row) for row in approving]
         self.per_option = np.array(list(map(len, columns)), dtype=np.intp)
         self.option_of = np.repeat(np.arange(m), self.per_option)
         self.kind_of_support = np.concatenate(columns) if columns else np.zeros(0, np.intp)

@@ -208,7 +208,7 @@ class Rankings:
     (a city's vote without 100,000 Ballot objects); ``ballots()`` gives them as Ballots, which
     every other method, and IRV when they hold something to report, counts instead."""
 
-    voters: list[VoterId]
+    voters: Sequence[VoterId]
     rankings: list[list[OptionId]]
     weights: list[Number]
     groups: list[str | None]
@@ -229,7 +229,7 @@ class Approvals:
     vote without 100,000 Ballot objects); ``ballots()`` gives them as Ballots, which every
     other method counts instead."""
 
-    voters: list[VoterId]
+    voters: Sequence[VoterId]
     approvals: list[list[OptionId]]
     weights: list[Number]
     groups: list[str | None]
