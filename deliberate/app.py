@@ -278,6 +278,7 @@ def make_post_events(app: Starlette, database_url: str) -> Any:
     from deliberate import i18n
     from deliberate.deliberation import service as deliberation
     from deliberate.deliberation.events import PostEvents
+    from deliberate.specs import cache as spec_cache
 
     async def render_post(post_id: int, locale: str) -> str | None:
         async with app.state.sessionmaker() as session:
@@ -302,7 +303,15 @@ def make_post_events(app: Starlette, database_url: str) -> Any:
         finally:
             i18n.locale_var.reset(token)
 
-    return PostEvents(database_url, deliberation.POSTS_CHANNEL, render_post)
+    # Published specifications' caches are emptied when another process changes what their
+    # pages show (a trigger NOTIFYs: migrations 20261128_public_page_notify).
+    return PostEvents(
+        database_url,
+        deliberation.POSTS_CHANNEL,
+        render_post,
+        also={spec_cache.CHANNEL: spec_cache.notified},
+        on_connection=spec_cache.listening,
+    )
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -320,6 +329,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         log.info("started", env=settings.env)
         scheduler = None
         app.state.post_events = post_events
+        await post_events.start()  # listening from the start (live posts, cache freshness)
         if settings.scheduler_interval > 0:
             scheduler = asyncio.create_task(
                 run_scheduler(sessionmaker, settings.scheduler_interval, settings)

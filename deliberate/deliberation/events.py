@@ -1,8 +1,10 @@
 """Live posts: PostgreSQL LISTEN/NOTIFY to Server-Sent Events.
 
-Each app process keeps one listening connection. A post committed through any process is
-NOTIFYed to all of them; each renders the post once per language and sends it to its readers of
-that thread. Readers without JavaScript simply reload the page.
+Each app process keeps one listening connection, from its start. A post committed through any
+process is NOTIFYed to all of them; each renders the post once per language and sends it to its
+readers of that thread. Readers without JavaScript simply reload the page. The same connection
+carries other channels' notifications to their handlers (`also`), and says when it is up or
+down (`on_connection`), so a cache can start afresh after notifications it may have missed.
 """
 
 from __future__ import annotations
@@ -27,10 +29,19 @@ Renderer = Callable[[int, str], Any]  # (post id, locale) -> awaitable html or N
 
 
 class PostEvents:
-    def __init__(self, database_url: str, channel: str, render: Renderer) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        channel: str,
+        render: Renderer,
+        also: dict[str, Callable[[str], None]] | None = None,
+        on_connection: Callable[[bool], None] | None = None,
+    ) -> None:
         self.database_url = database_url
         self.channel = channel
         self.render = render
+        self.also = also or {}
+        self.on_connection = on_connection
         self.subscribers: dict[uuid.UUID, set[tuple[asyncio.Queue[str], str]]] = defaultdict(set)
         self._task: asyncio.Task[None] | None = None
         self._connected = asyncio.Event()
@@ -59,10 +70,15 @@ class PostEvents:
                 lost = asyncio.Event()
                 connection.add_termination_listener(lambda _connection, lost=lost: lost.set())
                 await connection.add_listener(self.channel, self._on_notify)
+                for channel, handle in self.also.items():
+                    await connection.add_listener(
+                        channel, lambda _c, _p, _ch, payload, handle=handle: handle(payload)
+                    )
                 if failures:
                     log.info("listen_reconnected", after_failures=failures)
                 failures = 0
                 self._connected.set()
+                self._announce(True)
                 await lost.wait()
                 log.warning("listen_connection_lost")
                 failures = 1
@@ -75,8 +91,14 @@ class PostEvents:
                     log.warning("listen_connection_lost", error=str(error))
                 failures += 1
             finally:
+                if self._connected.is_set():
+                    self._announce(False)
                 self._connected.clear()
             await asyncio.sleep(1)
+
+    def _announce(self, up: bool) -> None:
+        if self.on_connection is not None:
+            self.on_connection(up)
 
     def _on_notify(self, _connection: Any, _pid: int, _channel: str, payload: str) -> None:
         try:

@@ -7,8 +7,12 @@
 
 Freshness: any transaction of this process that writes (a flush, or an ORM insert, update or
 delete statement) empties both caches when it commits, so a change made through this process
-shows at once. A change committed by another process shows within `TTL_SECONDS`, when the cached
-fingerprint expires and is read again: a newer fingerprint keys a fresh page. A generation
+shows at once. A change committed anywhere else (another app process, the command line, psql)
+to a table the fingerprint reads is NOTIFYed on `CHANNEL` by a trigger, and the process's
+listening connection (deliberation/events.py) empties both caches when it arrives. Should that
+connection be down, a cached fingerprint is read again after `TTL_SECONDS`; while it is up,
+after `LISTENING_TTL_SECONDS`, and the caches start afresh whenever it comes up or goes down
+(notifications may have been missed). A newer fingerprint keys a fresh page. A generation
 counter keeps a fingerprint read while a write was committing from being stored.
 """
 
@@ -24,10 +28,13 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
+CHANNEL = "deliberate_public"
 TTL_SECONDS = 2.0
+LISTENING_TTL_SECONDS = 300.0
 MAX_PAGES = 16
 
 _generation = 0
+_listening = False
 _fingerprints: dict[tuple[uuid.UUID, int | None], tuple[float, Any]] = {}
 _pages: OrderedDict[tuple[Any, ...], tuple[str, str]] = OrderedDict()
 
@@ -37,6 +44,18 @@ def clear() -> None:
     _generation += 1
     _fingerprints.clear()
     _pages.clear()
+
+
+def notified(_payload: str) -> None:
+    """A change committed anywhere to what the pages show (the trigger's NOTIFY)."""
+    clear()
+
+
+def listening(up: bool) -> None:
+    """The process's listening connection came up or went down."""
+    global _listening
+    _listening = up
+    clear()
 
 
 async def fingerprint(
@@ -52,7 +71,7 @@ async def fingerprint(
     generation = _generation
     value = await service.public_fingerprint(db, cycle_id, number)
     if generation == _generation:
-        _fingerprints[key] = (now + TTL_SECONDS, value)
+        _fingerprints[key] = (now + (LISTENING_TTL_SECONDS if _listening else TTL_SECONDS), value)
     return value
 
 

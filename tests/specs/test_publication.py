@@ -9,6 +9,7 @@ import json
 import re
 import zlib
 
+import httpx
 from helpers import Browser, csrf_from, soup
 from specs.support import (
     build_world,
@@ -328,3 +329,38 @@ async def test_readers_share_one_rendering_and_see_changes_from_other_processes(
         f"/cycles/{cycle_id}/specification", headers={"If-None-Match": latest.headers["etag"]}
     )
     assert gone.status_code == 404 and "etag" not in gone.headers
+
+
+async def test_a_change_committed_elsewhere_reaches_a_listening_process_at_once(
+    app, db, live_server, monkeypatch
+):
+    """A served app listens for the trigger's NOTIFY: with fingerprints kept for an hour, a
+    change committed by another process (here: SQL this process's session events do not see)
+    still changes the tag as soon as the notification arrives."""
+    from deliberate.specs import cache
+
+    monkeypatch.setattr(cache, "TTL_SECONDS", 3600.0)
+    monkeypatch.setattr(cache, "LISTENING_TTL_SECONDS", 3600.0)
+    world = await published_world(app, db)
+    address = f"{live_server.url}/cycles/{world.cycle.id}/specification/v/1"
+    async with httpx.AsyncClient(timeout=15) as reader:
+        first = await reader.get(address)
+        assert first.status_code == 200
+        etag = first.headers["etag"]
+        again = await reader.get(address, headers={"If-None-Match": etag})
+        assert again.status_code == 304
+        assert int(again.headers["x-query-count"]) == 0  # the cached fingerprint
+        connection = await db.connection()
+        await connection.exec_driver_sql(
+            f"UPDATE cycles SET updated_at = now() WHERE id = '{world.cycle.id}'"
+        )
+        await db.commit()
+        changed = None
+        for _ in range(50):
+            answer = await reader.get(address, headers={"If-None-Match": etag})
+            if answer.status_code == 200:
+                changed = answer
+                break
+            await asyncio.sleep(0.05)
+    assert changed is not None, "the notification did not empty the cache"
+    assert changed.headers["etag"] != etag
