@@ -10,6 +10,7 @@ Support of a project on one ballot (before weighting):
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -543,6 +544,7 @@ class _Voters:
                 )
         return CountingError("an approval names an unknown option")  # not reached
 
+    @functools.cached_property
     def whole_array(self) -> Any:
         """The whole weights as an array: 64-bit integers, or Python's when the total is too
         large for them (weights with a large common denominator)."""
@@ -553,7 +555,7 @@ class _Voters:
 def _by_group_and_type(voters: _Voters, row_type: Any, types: int) -> Any:
     """groups x types: the whole weights of each type's ballots in each group (weight-0
     ballots, of type -1, left out)."""
-    whole = voters.whole_array()
+    whole = voters.whole_array
     out = np.zeros((len(voters.group_names), types), dtype=whole.dtype)
     counted = row_type >= 0
     np.add.at(out, (voters.codes[counted], row_type[counted]), whole[counted])
@@ -751,7 +753,7 @@ def _payments(
         rows = prof.row_type
         counted = rows >= 0
         ratio = np.zeros(len(rows))
-        ratio[counted] = voters.whole_array()[counted] / total[rows[counted]]
+        ratio[counted] = voters.whole_array[counted] / total[rows[counted]]
         out: dict[VoterId, dict[OptionId, Any]] = {}
         for c, (types, amounts) in paid.items():
             per_type = np.zeros(len(total) + 1)  # [-1]: weight-0 ballots pay nothing
