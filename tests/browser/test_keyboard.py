@@ -13,6 +13,7 @@ from factories import (
     make_thread,
     make_user,
 )
+from playwright.async_api import TimeoutError as PlaywrightTimeoutError
 
 pytestmark = pytest.mark.browser
 
@@ -31,10 +32,16 @@ async def tab_to(page, selector: str, limit: int = 200) -> None:
 async def wait_for_focus(page, condition: str) -> None:
     """Wait until the focused element `e` meets `condition` (JavaScript). htmx moves the focus
     when the swap settles, a moment after the new content appears; this fails if it never does."""
-    await page.wait_for_function(
-        f"() => {{ const e = document.activeElement; return !!e && ({condition}); }}",
-        timeout=5000,
-    )
+    try:
+        await page.wait_for_function(
+            f"() => {{ const e = document.activeElement; return !!e && ({condition}); }}",
+            timeout=5000,
+        )
+    except PlaywrightTimeoutError:
+        focused = await page.evaluate(
+            "() => document.activeElement ? document.activeElement.outerHTML.slice(0, 200) : null"
+        )
+        raise AssertionError(f"the focus never met {condition}; it is on {focused}") from None
 
 
 async def test_keyboard_only_sign_in_propose_support_and_reply(live_server, browser, make_app):

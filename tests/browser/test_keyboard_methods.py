@@ -140,12 +140,24 @@ async def ranked_ballot(page, method: str, keys: list[str]) -> dict:
         return {"ranking": [keys[0], keys[1]]}
     # Schulze: the last option's Up button ranks it, then Enter again and again moves it up:
     # htmx swaps the whole form, and the focus comes back to the same button each time.
+    # Each press is checked on the form it swapped in (the last option's rank: 3, then 2, then
+    # 1), not on the one it replaced, which already said "Options ranked: 3."
     last = f"move-up-{keys[-1]}"
     await tab_to(page, f"#{last}")
-    for count in (3, 3, 3):
-        async with page.expect_response(lambda r: r.request.method == "POST"):
-            await page.keyboard.press("Enter")
-        await expect_feedback(page, f"Options ranked: {count}.", last, same_region=False)
+    for rank in (3, 2, 1):
+        await page.evaluate(
+            "() => { window.__ballotForm = document.querySelector('#ballot-form'); }"
+        )
+        await page.keyboard.press("Enter")
+        await page.wait_for_function(
+            """([select, rank]) => {
+              const form = document.querySelector('#ballot-form');
+              return form !== window.__ballotForm && !document.querySelector('.htmx-settling')
+                && document.querySelector(select).value === rank;
+            }""",
+            arg=[f"#field-rank_{keys[-1]}", str(rank)],
+        )
+        await expect_feedback(page, "Options ranked: 3.", last, same_region=False)
     return {"ranking": [keys[-1], keys[0], keys[1]]}
 
 
