@@ -4,10 +4,12 @@ Target: under a second.
 
 An additive method (approval, score, Borda, greedy...) is counted from per-group sums that
 PostgreSQL adds up; IRV and MES from each group's distinct ballots once, with their number.
-Every method's open-data export is written when first downloaded.
+Every method's open-data export is written after the close, in the background (the export
+writer) or by its first download, whichever comes first.
 
 Printed per method: the whole of store_tally (wall time, and the app process's CPU time in it),
-then the first download's export (`tally_export`: the shuffled ballots built and stored). Each
+then the export's writing (`tally_export`: the shuffled ballots built and stored), which the
+export writer does in the background after the close. Each
 run is rolled back, so the methods share the same ballots.
 
 Usage: cd bench && ../.venv/bin/python tally_db.py [--rounds 3] [--database URL]
@@ -99,8 +101,9 @@ def print_results(results: list[tuple[str, dict[str, float]]]) -> None:
         )
     print(
         "(total: wall time of store_tally; app CPU: the Python process's CPU time in it, which "
-        "a busy machine does not inflate; export: the first download's open-data export, "
-        "written then)"
+        "a busy machine does not inflate; export: writing the open-data export, which the "
+        "export writer does in the background after the close, or a download that comes "
+        "first)"
     )
 
 

@@ -21,6 +21,7 @@ from starlette.staticfiles import StaticFiles
 
 from deliberate import db as dbmod
 from deliberate.accounts.oidc import OIDCClient
+from deliberate.db import database_unavailable
 from deliberate.errors import DomainError, Invalid, NotAllowed, RateLimited, SignInRequired
 from deliberate.i18n import gettext as _
 from deliberate.i18n import lazy_gettext
@@ -146,43 +147,6 @@ async def busy(request: Request, exc: Exception) -> Response:
     return response
 
 
-def database_unavailable(exc: BaseException) -> bool:
-    """True when `exc` means the database could not be reached or dropped the connection (a
-    restart, a failover, a network break), rather than a fault in the code."""
-    import asyncpg
-    from sqlalchemy.exc import DBAPIError
-
-    seen: BaseException | None = exc
-    for _depth in range(6):
-        if seen is None:
-            return False
-        if isinstance(seen, DBAPIError) and seen.connection_invalidated:
-            return True
-        if isinstance(
-            seen,
-            asyncpg.PostgresConnectionError  # SQLSTATE class 08: connection exceptions
-            | asyncpg.exceptions.OperatorInterventionError  # 57: shutting down, starting up
-            | asyncpg.exceptions.ConnectionDoesNotExistError,
-        ):
-            return True
-        if isinstance(seen, asyncpg.InterfaceError) and "connection" in str(seen).lower():
-            return True
-        if isinstance(seen, OSError | TimeoutError) and _raised_by_the_driver(seen):
-            return True  # refused, reset, the socket file gone, or no answer in time
-        seen = seen.__cause__ or seen.__context__
-    return False
-
-
-def _raised_by_the_driver(exc: BaseException) -> bool:
-    tb = exc.__traceback__
-    while tb is not None:
-        module = tb.tb_frame.f_globals.get("__name__", "")
-        if module.startswith(("asyncpg", "sqlalchemy")):
-            return True
-        tb = tb.tb_next
-    return False
-
-
 def unavailable(request: Request) -> Response:
     response = render_error(
         request,
@@ -305,12 +269,25 @@ def make_post_events(app: Starlette, database_url: str) -> Any:
 
     # Published specifications' caches are emptied when another process changes what their
     # pages show (a trigger NOTIFYs: migrations 20261128_public_page_notify).
+    also = {spec_cache.CHANNEL: spec_cache.notified}
+    on_connection = spec_cache.listening
+    writer = app.state.export_writer
+    if writer is not None:
+        from deliberate.voting.background import EXPORTS_CHANNEL
+
+        also[EXPORTS_CHANNEL] = writer.notified
+
+        def on_connection(up: bool) -> None:
+            spec_cache.listening(up)
+            if up:  # a tally stored while the connection was down is written now
+                writer.notified("")
+
     return PostEvents(
         database_url,
         deliberation.POSTS_CHANNEL,
         render_post,
-        also={spec_cache.CHANNEL: spec_cache.notified},
-        on_connection=spec_cache.listening,
+        also=also,
+        on_connection=on_connection,
     )
 
 
@@ -334,6 +311,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
             scheduler = asyncio.create_task(
                 run_scheduler(sessionmaker, settings.scheduler_interval, settings)
             )
+        if export_writer is not None:
+            await export_writer.start()
         try:
             yield
         finally:
@@ -341,6 +320,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 scheduler.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await scheduler
+            if export_writer is not None:
+                await export_writer.stop()
             await post_events.stop()
             await engine.dispose()
 
@@ -368,6 +349,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.state.database_url = database_url
     app.state.templates = make_environment(fast_url_path_for(app))
     app.state.oidc = OIDCClient(settings) if settings.oidc_enabled else None
+    from deliberate.voting.background import ExportWriter
+
+    # Background work (moving cycles on, writing exports) is off where the scheduler is (tests).
+    export_writer = (
+        ExportWriter(sessionmaker, settings.scheduler_interval)
+        if settings.scheduler_interval > 0
+        else None
+    )
+    app.state.export_writer = export_writer
     post_events = make_post_events(app, database_url)
     app.state.post_events = post_events
     return app

@@ -215,3 +215,40 @@ def make_engine(
 
 def make_sessionmaker(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+
+
+def database_unavailable(exc: BaseException) -> bool:
+    """True when `exc` means the database could not be reached or dropped the connection (a
+    restart, a failover, a network break), rather than a fault in the code."""
+    import asyncpg
+    from sqlalchemy.exc import DBAPIError
+
+    seen: BaseException | None = exc
+    for _depth in range(6):
+        if seen is None:
+            return False
+        if isinstance(seen, DBAPIError) and seen.connection_invalidated:
+            return True
+        if isinstance(
+            seen,
+            asyncpg.PostgresConnectionError  # SQLSTATE class 08: connection exceptions
+            | asyncpg.exceptions.OperatorInterventionError  # 57: shutting down, starting up
+            | asyncpg.exceptions.ConnectionDoesNotExistError,
+        ):
+            return True
+        if isinstance(seen, asyncpg.InterfaceError) and "connection" in str(seen).lower():
+            return True
+        if isinstance(seen, OSError | TimeoutError) and _raised_by_the_driver(seen):
+            return True  # refused, reset, the socket file gone, or no answer in time
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
+def _raised_by_the_driver(exc: BaseException) -> bool:
+    tb = exc.__traceback__
+    while tb is not None:
+        module = tb.tb_frame.f_globals.get("__name__", "")
+        if module.startswith(("asyncpg", "sqlalchemy")):
+            return True
+        tb = tb.tb_next
+    return False

@@ -25,7 +25,7 @@ from typing import Any
 
 from sqlalchemy import func, select, text, update
 from sqlalchemy.dialects.postgresql import insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from deliberate import audit, ratelimit
 from deliberate.accounts.models import Organisation
@@ -61,6 +61,8 @@ from deliberate.voting.models import (
 )
 
 log = get_logger("deliberate.voting")
+# Sent when a tally is stored, with the cycle's id: the export writers wake.
+EXPORTS_CHANNEL = "deliberate_exports"
 BULLETIN_LOCK = 0x0B0110  # advisory lock namespace: one appender per cycle at a time
 
 METHOD_LABELS: dict[str, LazyString] = {
@@ -1579,8 +1581,9 @@ async def _store_tally(db: AsyncSession, cycle: Cycle) -> Tally:
     # limit (deliberate/db.py), which would end the transaction and fail the close.
     await db.execute(text("SET LOCAL idle_in_transaction_session_timeout = '10min'"))
     counted = await count_cycle(db, cycle)
-    # The open-data export (megabytes for a city) is written when first asked for
-    # (tally_export): the closed ballots cannot change, and no count depends on the ballots'
+    # The open-data export (megabytes for a city) is written after the close, by the export
+    # writer in the background or by its first reader (tally_export): the closed ballots
+    # cannot change, and no count depends on the ballots'
     # order (MES, whose figures are floats, orders its voter types itself), so any shuffle of
     # them recounts to this result.
     values = counted.tally_values()
@@ -1595,14 +1598,16 @@ async def _store_tally(db: AsyncSession, cycle: Cycle) -> Tally:
     )
     tally_row = await db.get(Tally, cycle.id, populate_existing=True)
     assert tally_row is not None
+    # Every process's export writer wakes when this commits (deliberate/voting/background.py).
+    await db.execute(select(func.pg_notify(EXPORTS_CHANNEL, str(cycle.id))))
     log.info("tallied", cycle_id=str(cycle.id), ballots=values["ballots_counted"])
     return tally_row
 
 
 async def tally_export(db: AsyncSession, cycle: Cycle) -> dict[str, Any]:
-    """The stored tally's open-data export, written the first time it is asked for.
+    """The stored tally's open-data export, written now if the export writer has not yet.
 
-    An additive count is stored without it (store_tally). The row is locked while the export
+    A count is stored without it (store_tally). The row is locked while the export
     is built, so two first readers get one shuffle, and it is kept from then on; readers of a
     written export take no lock."""
     query = select(Tally.export).where(Tally.cycle_id == cycle.id)
@@ -1614,11 +1619,48 @@ async def tally_export(db: AsyncSession, cycle: Cycle) -> dict[str, Any]:
     stored = await db.scalar(query.with_for_update())
     if stored:
         return stored  # another reader wrote it while this one waited for the lock
+    return await _write_export(db, cycle)
+
+
+async def _write_export(db: AsyncSession, cycle: Cycle) -> dict[str, Any]:
+    """Build and store the export; the caller holds the tally row's lock."""
     with no_cyclic_gc():
         export = await build_export(db, cycle)
     await db.execute(update(Tally).where(Tally.cycle_id == cycle.id).values(export=export))
     log.info("tally_export_written", cycle_id=str(cycle.id), ballots=len(export["ballots"]))
     return export
+
+
+async def write_pending_exports(sessionmaker: async_sessionmaker[AsyncSession]) -> int:
+    """Write the export of every stored tally still without one, each in its own transaction,
+    and say how many were written. Safe in every app process at once: a tally being written
+    elsewhere (by a reader's first download or another process) is skipped, not waited for.
+    One that fails is logged and left for its first reader, and the others still get theirs."""
+    written = 0
+    tried: set[uuid.UUID] = set()
+    while True:
+        async with sessionmaker() as db, db.begin():
+            query = (
+                select(Tally.cycle_id)
+                .where(Tally.export == {})
+                .order_by(Tally.computed_at)
+                .limit(1)
+                .with_for_update(skip_locked=True)
+            )
+            if tried:
+                query = query.where(Tally.cycle_id.not_in(tried))
+            cycle_id = await db.scalar(query)
+            if cycle_id is None:
+                return written
+            tried.add(cycle_id)
+            try:
+                async with db.begin_nested():
+                    cycle = await db.get_one(Cycle, cycle_id)
+                    await _write_export(db, cycle)
+            except Exception:
+                log.exception("tally_export_failed", cycle_id=str(cycle_id))
+                continue
+        written += 1
 
 
 # --- results -----------------------------------------------------------------------------------
