@@ -180,6 +180,7 @@ def test_approvals_given_to_a_method_that_counts_ballots_are_refused_not_ignored
         ([["1"], ["2"]], [1, -1], "ballot v1 has a negative weight"),
         ([["1"], ["2", 5]], [1, 1], r"ballot v1 names unknown options \[5\]"),
         ([["1"], [["2"]]], [1, 1], "ballot v1 approves something not an option id"),
+        ([["1"], 2], [1, 1], "ballot v1 approves something not an option id"),
     ],
 )
 def test_mes_says_which_compact_ballot_is_wrong(approvals, weights, message):

@@ -637,11 +637,14 @@ class _ApprovalVote:
         index = {o: i for i, o in enumerate(options)}
         chosen = voters.approvals
         n, m = len(chosen), len(options)
+        # (Straight from the iterators into arrays: no list of 400,000 Python ints between.)
         try:  # (each option id looked up once: the check that it is one)
-            flat = np.array(list(map(index.__getitem__, chain.from_iterable(chosen))), np.intp)
+            sizes = np.fromiter(map(len, chosen), dtype=np.intp, count=n)
+            ids = map(index.__getitem__, chain.from_iterable(chosen))
+            flat = np.fromiter(ids, dtype=np.intp, count=int(sizes.sum()))
         except (KeyError, TypeError):
             raise voters.unknown_options(set(options)) from None
-        owner = np.repeat(np.arange(n), np.array(list(map(len, chosen)), dtype=np.intp))
+        owner = np.repeat(np.arange(n), sizes)
         # Bits in 64-bit words, option 0 first: ordering the words orders the sets.
         width = max(1, (m + 63) // 64) * 8
         bits = np.zeros((n, width), dtype=np.uint8)
