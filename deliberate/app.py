@@ -20,6 +20,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from deliberate import db as dbmod
+from deliberate import tasks
 from deliberate.accounts.oidc import OIDCClient
 from deliberate.db import database_unavailable
 from deliberate.errors import DomainError, Invalid, NotAllowed, RateLimited, SignInRequired
@@ -316,10 +317,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         try:
             yield
         finally:
-            if scheduler is not None:
-                scheduler.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await scheduler
+            await tasks.stop(scheduler)
             if export_writer is not None:
                 await export_writer.stop()
             await post_events.stop()

@@ -20,6 +20,7 @@ from typing import Any
 import asyncpg
 
 from deliberate import db as dbmod
+from deliberate import tasks
 from deliberate.logging import get_logger
 
 log = get_logger("deliberate.events")
@@ -53,11 +54,8 @@ class PostEvents:
                 await asyncio.wait_for(self._connected.wait(), timeout=5)
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await tasks.stop(self._task)
+        self._task = None
 
     async def _listen(self) -> None:
         """Keep one LISTEN connection open, reconnecting after a database restart."""

@@ -16,6 +16,7 @@ import contextlib
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from deliberate import tasks
 from deliberate.db import database_unavailable
 from deliberate.logging import get_logger
 from deliberate.voting.service import EXPORTS_CHANNEL, write_pending_exports
@@ -41,11 +42,8 @@ class ExportWriter:
             self._task = asyncio.create_task(self._run())
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await tasks.stop(self._task)
+        self._task = None
 
     async def _run(self) -> None:
         while True:
