@@ -3,6 +3,7 @@ htmx attribute (hx-*) survives."""
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import quote
 
 import nh3
@@ -20,6 +21,10 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 
 
+# A page of a thread renders a hundred posts, most of them the same from one request to the
+# next: each distinct text is rendered and sanitised once per process (bodies are at most
+# 5,000 characters, so the cache holds a few megabytes at most).
+@functools.lru_cache(maxsize=1024)
 def render_markdown(text: str) -> str:
     html = _markdown.render(text)
     # Headings are demoted so people's text never competes with the page's own structure.
