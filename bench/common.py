@@ -226,7 +226,55 @@ def app_env(url: str) -> dict[str, str]:
     }
 
 
-async def measure_baseline(name: str, path: str, env: dict[str, str], args) -> Result:
-    """Serve the baseline app and load one of its endpoints, as every benchmark does."""
-    with serve("baseline_app:create_app", env) as base:
-        return await load(name, f"{base}{path}", seconds=args.seconds, concurrency=args.concurrency)
+@dataclass
+class Target:
+    """One address to load, as `load` takes it."""
+
+    name: str
+    url: str
+    cookies: dict[str, str] | None = None
+    conditional: bool = False
+
+
+TURNS = 3
+
+
+async def side_by_side(
+    targets: list[Target], *, seconds: float, concurrency: int, turns: int = TURNS
+) -> list[Result]:
+    """Load each target for `seconds` in all, in `turns` slices taken in turn (A B C, A B C...),
+    so that a machine which slows down or speeds up during the round (these are shared and
+    noisy) weighs on the baseline and the scenarios alike: their ratios are what is reported.
+    Each target is warmed up before its first slice."""
+    parts: list[list[Result]] = [[] for _ in targets]
+    for turn in range(turns):
+        for target, done in zip(targets, parts, strict=True):
+            done.append(
+                await load(
+                    target.name,
+                    target.url,
+                    seconds=seconds / turns,
+                    concurrency=concurrency,
+                    cookies=target.cookies,
+                    conditional=target.conditional,
+                    warmup=1.0 if turn == 0 else 0.0,
+                )
+            )
+    return [merged(done) for done in parts]
+
+
+def merged(parts: list[Result]) -> Result:
+    """The slices of one target's load as one result."""
+    statuses: dict[int, int] = {}
+    for part in parts:
+        for status, number in part.statuses.items():
+            statuses[status] = statuses.get(status, 0) + number
+    return Result(
+        parts[0].name,
+        sum(p.requests for p in parts),
+        sum(p.seconds for p in parts),
+        [latency for p in parts for latency in p.latencies],
+        sum(p.errors for p in parts),
+        set().union(*(p.queries for p in parts)),
+        statuses,
+    )

@@ -14,13 +14,13 @@ import secrets
 
 import asyncpg
 from common import (
+    Target,
     app_env,
     drop_database,
-    load,
-    measure_baseline,
     report,
     scratch_database,
     serve,
+    side_by_side,
 )
 from generate import generate
 
@@ -47,26 +47,28 @@ async def scenario(url: str, prepared: tuple[str, str, str], args, workers: int 
     small, large, token = prepared
     env = app_env(url)
     cookies = {"deliberate_session": token}
-    baseline = await measure_baseline("B1 bare page + one SELECT of 20 rows", "/b1", env, args)
-    with serve("deliberate.app:create_app", env, workers=workers) as base:
-        results = []
-        for label, cycle, page, jar in [
-            ("S1 10,000 proposals, page 1, anonymous", large, 1, None),
-            ("S1 10,000 proposals, page 250, anonymous", large, 250, None),
-            ("S1 10,000 proposals, page 1, signed in", large, 1, cookies),
-            ("S1 10,000 proposals, page 250, signed in", large, 250, cookies),
-            ("S1 100 proposals, page 1, signed in", small, 1, cookies),
-            ("S1 100 proposals, page 5, signed in", small, 5, cookies),
-        ]:
-            results.append(
-                await load(
-                    label,
-                    f"{base}/cycles/{cycle}/proposals?page={page}",
-                    seconds=args.seconds,
-                    concurrency=args.concurrency,
-                    cookies=jar,
-                )
-            )
+    with (
+        serve("baseline_app:create_app", env) as bare,
+        serve("deliberate.app:create_app", env, workers=workers) as base,
+    ):
+        baseline, *results = await side_by_side(
+            [
+                Target("B1 bare page + one SELECT of 20 rows", f"{bare}/b1"),
+                *(
+                    Target(label, f"{base}/cycles/{cycle}/proposals?page={page}", cookies=jar)
+                    for label, cycle, page, jar in [
+                        ("S1 10,000 proposals, page 1, anonymous", large, 1, None),
+                        ("S1 10,000 proposals, page 250, anonymous", large, 250, None),
+                        ("S1 10,000 proposals, page 1, signed in", large, 1, cookies),
+                        ("S1 10,000 proposals, page 250, signed in", large, 250, cookies),
+                        ("S1 100 proposals, page 1, signed in", small, 1, cookies),
+                        ("S1 100 proposals, page 5, signed in", small, 5, cookies),
+                    ]
+                ),
+            ],
+            seconds=args.seconds,
+            concurrency=args.concurrency,
+        )
     return baseline, results
 
 

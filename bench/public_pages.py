@@ -24,15 +24,16 @@ from dataclasses import dataclass
 
 from common import (
     Result,
+    Target,
     app_env,
     drop_database,
     load,
-    measure_baseline,
     report,
     rss_mib,
     scratch_database,
     serve,
     serve_process,
+    side_by_side,
 )
 from generate import World, generate, published_specification, read_spec_version
 
@@ -48,20 +49,22 @@ def spec_address(world: World) -> str:
 
 async def s5(url: str, world: World, args) -> tuple[Result, Result, Result]:
     env = app_env(url)
-    baseline = await measure_baseline("B0 bare page rendering a template", "/b0", env, args)
-    with serve("deliberate.app:create_app", env) as base:
-        full = await load(
-            "S5 published specification, 200",
-            base + spec_address(world),
+    with (
+        serve("baseline_app:create_app", env) as bare,
+        serve("deliberate.app:create_app", env) as base,
+    ):
+        baseline, full, revalidated = await side_by_side(
+            [
+                Target("B0 bare page rendering a template", f"{bare}/b0"),
+                Target("S5 published specification, 200", base + spec_address(world)),
+                Target(
+                    "S5 published specification, 304 (ETag)",
+                    base + spec_address(world),
+                    conditional=True,
+                ),
+            ],
             seconds=args.seconds,
             concurrency=args.concurrency,
-        )
-        revalidated = await load(
-            "S5 published specification, 304 (ETag)",
-            base + spec_address(world),
-            seconds=args.seconds,
-            concurrency=args.concurrency,
-            conditional=True,
         )
     assert set(full.statuses) == {200}, full.statuses
     assert set(revalidated.statuses) == {304}, revalidated.statuses

@@ -1,5 +1,5 @@
 """`make bench`: every scenario in one go, on one city-scale database (generate.py), each beside
-its baseline measured in the same round, one app worker, load on 127.0.0.1; then S1 and S3 again
+its baseline measured in the same round (in slices taken in turn), one app worker, load on 127.0.0.1; then S1 and S3 again
 with two app processes on the same database; then a summary with pass/fail against issue #10's
 targets. Ratios (x B) are medians over the rounds.
 

@@ -11,13 +11,13 @@ import argparse
 import asyncio
 
 from common import (
+    Target,
     app_env,
     drop_database,
-    load,
-    measure_baseline,
     report,
     scratch_database,
     serve,
+    side_by_side,
 )
 from generate import generate
 
@@ -29,25 +29,22 @@ async def prepare(url: str) -> tuple[str, str]:
 
 
 async def scenario(url: str, prepared: tuple[str, str], args):
-    """One round: B3 then S2's two loads; returns (baseline, results)."""
+    """One round: B3 and S2's two loads, side by side; returns (baseline, results)."""
     small, large = prepared
     env = app_env(url)
-    baseline = await measure_baseline("B3 one SELECT of 2,000 rows rendered", "/b3posts", env, args)
-    with serve("deliberate.app:create_app", env) as base:
-        results = [
-            await load(
-                "S2 thread of 2,000 posts, first page",
-                f"{base}/threads/{large}",
-                seconds=args.seconds,
-                concurrency=args.concurrency,
-            ),
-            await load(
-                "S2 thread of 20 posts",
-                f"{base}/threads/{small}",
-                seconds=args.seconds,
-                concurrency=args.concurrency,
-            ),
-        ]
+    with (
+        serve("baseline_app:create_app", env) as bare,
+        serve("deliberate.app:create_app", env) as base,
+    ):
+        baseline, *results = await side_by_side(
+            [
+                Target("B3 one SELECT of 2,000 rows rendered", f"{bare}/b3posts"),
+                Target("S2 thread of 2,000 posts, first page", f"{base}/threads/{large}"),
+                Target("S2 thread of 20 posts", f"{base}/threads/{small}"),
+            ],
+            seconds=args.seconds,
+            concurrency=args.concurrency,
+        )
     return baseline, results
 
 
