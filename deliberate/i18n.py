@@ -119,7 +119,7 @@ def format_datetime_local(value, format: str = "medium") -> str:
     return _format_datetime(value, format, get_locale())
 
 
-# A thread's page shows the same hundred times on every request, and Babel takes ~50 µs each.
+# A thread's page shows the same hundred dates on every request, and Babel takes ~50 µs each.
 @lru_cache(maxsize=4096)
 def _format_datetime(value, format: str, locale: str) -> str:
     return format_datetime(

@@ -1583,9 +1583,8 @@ async def _store_tally(db: AsyncSession, cycle: Cycle) -> Tally:
     counted = await count_cycle(db, cycle)
     # The open-data export (megabytes for a city) is written after the close, by the export
     # writer in the background or by its first reader (tally_export): the closed ballots
-    # cannot change, and no count depends on the ballots'
-    # order (MES, whose figures are floats, orders its voter types itself), so any shuffle of
-    # them recounts to this result.
+    # cannot change, and no count depends on the ballots' order (MES, whose figures are
+    # floats, orders its voter types itself), so any shuffle of them recounts to this result.
     values = counted.tally_values()
     values["export"] = {}
     # The new values are bound once (`excluded`): an export is megabytes to encode and parse.
