@@ -175,7 +175,10 @@ class Tally(Base):
     summary: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict)
     ballots_counted: Mapped[int] = mapped_column(default=0)
     # The anonymised open-data export the result recounts from (shuffled voter ids): megabytes
-    # for a city, so loaded only when asked for (undefer, or service.tally_export, which also
-    # writes it the first time for a count made from sums: {} until then).
+    # for a city, so loaded only when asked for (undefer, or service.tally_export). {} until it
+    # is written after the close, by the export writer or its first reader.
     export: Mapped[dict[str, Any]] = mapped_column(JSONB, default=dict, deferred=True)
+    # When it was (None: still to write): what the export writers look for, without reading
+    # any export.
+    export_written_at: Mapped[dt.datetime | None] = mapped_column(default=None)
     computed_at: Mapped[dt.datetime] = mapped_column(server_default=func.now())

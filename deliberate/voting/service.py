@@ -1587,6 +1587,7 @@ async def _store_tally(db: AsyncSession, cycle: Cycle) -> Tally:
     # floats, orders its voter types itself), so any shuffle of them recounts to this result.
     values = counted.tally_values()
     values["export"] = {}
+    values["export_written_at"] = None
     # The new values are bound once (`excluded`): an export is megabytes to encode and parse.
     statement = insert(Tally).values(cycle_id=cycle.id, **values)
     await db.execute(
@@ -1625,7 +1626,11 @@ async def _write_export(db: AsyncSession, cycle: Cycle) -> dict[str, Any]:
     """Build and store the export; the caller holds the tally row's lock."""
     with no_cyclic_gc():
         export = await build_export(db, cycle)
-    await db.execute(update(Tally).where(Tally.cycle_id == cycle.id).values(export=export))
+    await db.execute(
+        update(Tally)
+        .where(Tally.cycle_id == cycle.id)
+        .values(export=export, export_written_at=utcnow())
+    )
     log.info("tally_export_written", cycle_id=str(cycle.id), ballots=len(export["ballots"]))
     return export
 
@@ -1641,7 +1646,7 @@ async def write_pending_exports(sessionmaker: async_sessionmaker[AsyncSession]) 
         async with sessionmaker() as db, db.begin():
             query = (
                 select(Tally.cycle_id)
-                .where(Tally.export == {})
+                .where(Tally.export_written_at.is_(None))
                 .order_by(Tally.computed_at)
                 .limit(1)
                 .with_for_update(skip_locked=True)

@@ -62,6 +62,10 @@ async def test_pending_exports_are_written_once_skipping_a_locked_or_failing_one
         await cast_ballots(db, world.cycle.id, "approval", seed=i)
         await close_vote(db, world.cycle.id)
     locked, failing, free = (world.cycle.id for world in worlds)
+    # What the writers look for (not the exports themselves: megabytes each for a city).
+    pending = select(Tally.cycle_id).where(Tally.export_written_at.is_(None))
+    assert set((await db.scalars(pending)).all()) >= {locked, failing, free}
+    await db.commit()
     build = voting.build_export
 
     async def build_export(session, cycle):
@@ -93,3 +97,4 @@ async def test_pending_exports_are_written_once_skipping_a_locked_or_failing_one
     monkeypatch.setattr(voting, "build_export", build)
     assert await voting.write_pending_exports(app.state.sessionmaker) == 1
     assert len((await stored_export(db, failing))["ballots"]) == 120
+    assert not set((await db.scalars(pending)).all()) & {locked, failing, free}
